@@ -1,0 +1,75 @@
+"""The HTTP API at /api/v1/: same services, same scope rules as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from jinguo.api.auth import TokenAuth
+from jinguo.api.orgunits import router as orgunits_router
+from jinguo.api.users import router as users_router
+from jinguo.core.errors import ApplicationError
+
+api = NinjaAPI(
+    title="Jinguo API",
+    version="1",
+    description="Org units and users of Jinguo (巾帼). Authenticate with `Bearer <token>`.",
+    auth=TokenAuth(),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+api.add_router("/orgunits", orgunits_router)
+api.add_router("/users", users_router)
+
+
+def _bilingual(code: str, zh: str, en: str) -> dict[str, str | None]:
+    return {"code": code, "field": None, "message": zh, "message_en": en}
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=400)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(
+        request, _bilingual("not_found", "未找到。", "Not found."), status=404
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    body = _bilingual("forbidden", "您没有执行此操作的权限。", "You are not allowed to do this.")
+    return api.create_response(request, body, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = _bilingual(
+        "unauthorised", "令牌无效或已过期。", "The token is missing, invalid or expired."
+    )
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {
+            "where": ".".join(str(part) for part in error.get("loc", [])),
+            "problem": error.get("msg", ""),
+        }
+        for error in exc.errors
+    ]
+    body = {
+        **_bilingual(
+            "invalid",
+            "请求内容有误,请检查以下字段。",
+            "The request is not valid; see the fields below.",
+        ),
+        "errors": errors,
+    }
+    return api.create_response(request, body, status=422)

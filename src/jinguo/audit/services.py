@@ -1,0 +1,173 @@
+"""Writing and verifying the hash-chained audit log.
+
+Each entry stores ``hash = sha256(prev_hash + canonical_json(content))`` where ``prev_hash`` is
+the hash of the entry before it. Changing, removing or reordering any entry breaks the chain
+at that point, and `audit_verify` names the first broken link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from jinguo.audit.models import AuditEntry
+from jinguo.core import context
+
+GENESIS = "0" * 64
+REDACTED = "***"
+# Any value stored in the advisory lock namespace works; it only has to be the same everywhere.
+_CHAIN_LOCK = 704_1976
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal | float | dt.date | dt.datetime):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if isinstance(value, Model):
+        return str(value.pk)
+    if isinstance(value, Mapping):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(item) for item in value]
+    return str(value)
+
+
+def changes_between(
+    before: Mapping[str, Any], after: Mapping[str, Any], *, sensitive: Iterable[str] = ()
+) -> dict[str, list[Any]]:
+    """Fields whose values differ, as ``{field: [before, after]}``; sensitive values redacted."""
+    hidden = set(sensitive)
+    changed: dict[str, list[Any]] = {}
+    for field in sorted(set(before) | set(after)):
+        old, new = before.get(field), after.get(field)
+        if old == new:
+            continue
+        if field in hidden:
+            changed[field] = [
+                REDACTED if old is not None else None,
+                REDACTED if new is not None else None,
+            ]
+        else:
+            changed[field] = [_jsonable(old), _jsonable(new)]
+    return changed
+
+
+def canonical_content(entry: AuditEntry) -> str:
+    at = entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    content = {
+        "at": at,
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "unit_path": entry.unit_path,
+        "changes": entry.changes,
+        "request_id": entry.request_id,
+        "client_ip": entry.client_ip,
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
+    return hashlib.sha256((prev_hash + canonical_content(entry)).encode()).hexdigest()
+
+
+def _lock_chain() -> None:
+    """Serialise writers so that two entries never claim the same predecessor.
+
+    SQLite needs nothing: its write transactions are already exclusive (BEGIN IMMEDIATE).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: Model | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_repr: str | None = None,
+    unit_path: str = "",
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. Call inside the transaction of the write it records."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    request = context.current()
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        entry = AuditEntry(
+            at=timezone.now(),
+            actor_id=actor_id,
+            actor_name=(actor.get_username() if actor_id else "system"),
+            action=action,
+            object_type=object_type or "",
+            object_id=object_id or "",
+            object_repr=(object_repr or "")[:200],
+            unit_path=unit_path,
+            changes=_jsonable(dict(changes or {})),
+            request_id=request.request_id,
+            client_ip=request.client_ip,
+            prev_hash=last or GENESIS,
+        )
+        entry.hash = entry_hash(entry.prev_hash, entry)
+        entry.save()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    entry_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int
+    broken: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def audit_verify(
+    *, on_progress: Callable[[int, int], None] | None = None, chunk_size: int = 5000
+) -> VerifyResult:
+    """Recompute the chain from the first entry and stop at the first broken link.
+
+    The first entry's ``prev_hash`` is taken as given: after archiving (docs/operations.md) the
+    online log starts from the archive's last hash rather than from GENESIS.
+    """
+    total = AuditEntry.objects.count()
+    expected_prev: str | None = None
+    checked = 0
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk_size):
+        if expected_prev is not None and entry.prev_hash != expected_prev:
+            return VerifyResult(checked, ChainBreak(entry.id, "previous hash does not match"))
+        if entry_hash(entry.prev_hash, entry) != entry.hash:
+            return VerifyResult(checked, ChainBreak(entry.id, "content does not match its hash"))
+        expected_prev = entry.hash
+        checked += 1
+        if on_progress is not None and checked % chunk_size == 0:
+            on_progress(checked, total)
+    return VerifyResult(checked, None)

@@ -1,0 +1,44 @@
+"""The one error type that services raise for a rule the caller broke.
+
+Messages are lazy translations: pages show them in the user's language, the API returns
+both Chinese and English so that scripts and people can read them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import translation
+from django.utils.functional import Promise
+
+
+class ApplicationError(Exception):
+    def __init__(
+        self,
+        message: Promise | str,
+        *,
+        code: str,
+        field: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        self.message = message
+        self.code = code
+        self.field = field
+        self.params = params or {}
+        super().__init__(self.render("en"))
+
+    def render(self, language: str) -> str:
+        with translation.override(language):
+            text = str(self.message)
+        return text % self.params if self.params else text
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "code": self.code,
+            "field": self.field,
+            "message": self.render("zh-hans"),
+            "message_en": self.render("en"),
+        }
+
+    def __str__(self) -> str:
+        return self.render(translation.get_language() or "zh-hans")

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from jinguo.accounts.roles import Perm
+from jinguo.orgunits import access
+from jinguo.web.navigation import WORK_AREAS
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "work_areas": WORK_AREAS,
+        "nav_can_manage_users": bool(access.scope_paths(user, Perm.MANAGE_USERS)),
+        "nav_can_audit": bool(access.scope_paths(user, Perm.VIEW_AUDIT)),
+    }

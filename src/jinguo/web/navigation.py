@@ -1,0 +1,54 @@
+"""The site's navigation: the four work areas of a federation's year, then the tools.
+
+Each work area lists the kinds of organisation that carry its work; later modules (programmes,
+activities, donations …) add their pages to the area they serve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.orgunits.models import Kind
+
+
+@dataclass(frozen=True)
+class WorkArea:
+    key: str
+    label: Promise
+    summary: Promise
+    unit_kinds: tuple[str, ...]
+
+
+WORK_AREAS: tuple[WorkArea, ...] = (
+    WorkArea(
+        "prosperity",
+        _("Prosperity and achievement"),
+        _("Skills training, micro-loans, domestic service, volunteer teams and civilised posts."),
+        (Kind.SERVICE_STATION, Kind.VOLUNTEER_TEAM, Kind.CIVILISED_POST, Kind.ENTERPRISE),
+    ),
+    WorkArea(
+        "livelihood",
+        _("Livelihood of women and children"),
+        _(
+            "Parent schools, care for left-behind children, aid, two-cancers screening and "
+            "rights protection."
+        ),
+        (Kind.SCHOOL, Kind.KINDERGARTEN, Kind.CLINIC, Kind.MEMBER_UNIT),
+    ),
+    WorkArea(
+        "development",
+        _("Women's development"),
+        _("Most beautiful families, the speakers' group, volunteer services and female cadres."),
+        (Kind.VOLUNTEER_TEAM, Kind.FEDERATION),
+    ),
+    WorkArea(
+        "organisation",
+        _("Organisation building"),
+        _("Women's Homes, two-new organisations and village assistance."),
+        (Kind.WOMENS_HOME, Kind.TWO_NEW_ORG, Kind.FEDERATION),
+    ),
+)
+WORK_AREAS_BY_KEY = {area.key: area for area in WORK_AREAS}

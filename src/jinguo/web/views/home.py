@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jinguo.orgunits import access, selectors
+from jinguo.orgunits.models import Kind
+from jinguo.web.navigation import WORK_AREAS_BY_KEY
+
+SECTION_SIZE = 100
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    units = access.home_units(request.user)
+    cards = [(unit, selectors.unit_kind_counts(request.user, unit)) for unit in units]
+    return render(request, "web/home.html", {"cards": cards})
+
+
+@login_required
+def work_area(request: HttpRequest, key: str) -> HttpResponse:
+    area = WORK_AREAS_BY_KEY.get(key)
+    if area is None:
+        raise Http404
+    sections = []
+    for kind in area.unit_kinds:
+        units = selectors.unit_list(request.user, kind=kind)
+        sections.append(
+            {
+                "label": Kind(kind).label,
+                "kind": kind,
+                "count": units.count(),
+                "units": units[:SECTION_SIZE],
+            }
+        )
+    return render(request, "web/work_area.html", {"area": area, "sections": sections})
