@@ -77,7 +77,7 @@ bench: install
 
 # Regenerate the translation catalogue after changing user-facing text.
 messages: install
-	cd src/jinguo && ../../$(JINGUO) makemessages -l zh_Hans -l en --no-obsolete
+	cd src/jinguo && ../../$(JINGUO) makemessages -l zh_Hans -l en --no-obsolete --ignore="*/tests/*"
 
 clean:
 	rm -rf $(VENV) node_modules var

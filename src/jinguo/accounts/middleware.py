@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 # Pages a user with an initial password may still reach.
 _ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/")
@@ -24,5 +25,6 @@ class PasswordChangeRequiredMiddleware:
             and not request.path.startswith(_ALLOWED_PREFIXES)
             and not request.path.startswith("/api/")
         ):
-            return redirect(f"{reverse('password_change')}?next={request.path}")
+            target = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('password_change')}?{target}")
         return self.get_response(request)

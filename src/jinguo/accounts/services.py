@@ -7,10 +7,13 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import ApiToken, Grant, User
@@ -27,21 +30,55 @@ GRANT_EXCEEDS_OWN = _(
     "You cannot grant “%(role)s” on “%(unit)s”: you may grant only permissions you hold there."
 )
 GRANT_EXISTS = _("%(user)s already holds “%(role)s” on “%(unit)s”.")
+GRANT_REVOKED = _("This “%(role)s” role was already revoked on %(revoked)s.")
 GRANT_REQUIRED = _("A new user needs at least one role on an org unit.")
 UNKNOWN_ROLE = _("Unknown role “%(role)s”.")
 TOKEN_NAME_REQUIRED = _("Give the token a name, so that you can recognise it later.")
 
 
+def _home_path(user: User) -> str:
+    """Where entries about a user sit in the audit log: the unit of her first grant, so that
+    the auditors of that part of the tree see them ("" for a user without grants)."""
+    path = (
+        Grant.objects.active()
+        .filter(user=user)
+        .order_by("unit__path")
+        .values_list("unit__path", flat=True)
+        .first()
+    )
+    return path or ""
+
+
 def _check_password(password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user)
-    except ValidationError as error:
-        raise ApplicationError(
-            WEAK_PASSWORD,
-            code="weak_password",
-            field="password",
-            params={"reasons": " ".join(error.messages)},
-        ) from None
+    except ValidationError:
+        pass
+    else:
+        return
+    # Validators translate their messages when they run, so the reasons are gathered once per
+    # language: the error renders in both (the API returns both) without keeping the password.
+    reasons: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as error:
+                reasons[language] = " ".join(error.messages)
+    raise ApplicationError(
+        WEAK_PASSWORD,
+        code="weak_password",
+        field="password",
+        params={"reasons": _in_current_language(reasons)},
+    )
+
+
+def _pick_language(texts: dict[str, str]) -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()))
+
+
+_in_current_language = lazy(_pick_language, str)
 
 
 def _check_can_grant(actor: Any, role: str, unit: OrgUnit) -> None:
@@ -95,6 +132,7 @@ def user_create(
         actor=actor,
         action="user.create",
         obj=user,
+        unit_path=min((unit.path for _role, unit in grants), default=""),
         changes={"username": [None, username], "display_name": [None, display_name]},
     )
     for role, unit in grants:
@@ -133,6 +171,13 @@ def grant_add(*, actor: Any, user: User, role: str, unit: OrgUnit) -> Grant:
 @transaction.atomic
 def grant_revoke(*, actor: Any, grant: Grant) -> Grant:
     _check_can_grant(actor, grant.role, grant.unit)
+    if grant.revoked_at is not None:
+        raise ApplicationError(
+            GRANT_REVOKED,
+            code="grant_revoked",
+            field=None,
+            params={"role": Role(grant.role).label, "revoked": grant.revoked_at.date()},
+        )
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
     audit_record(
@@ -154,22 +199,38 @@ def user_set_own_password(*, user: User, password: str) -> User:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     audit_record(
-        actor=user, action="user.password_change", obj=user, changes={"password": ["***", "***"]}
+        actor=user,
+        action="user.password_change",
+        obj=user,
+        unit_path=_home_path(user),
+        changes={"password": ["***", "***"]},
     )
     return user
 
 
 @transaction.atomic
 def user_reset_password(*, actor: Any, user: User, password: str) -> User:
-    """An administrator sets a new initial password; the user must change it at next login."""
-    for grant in Grant.objects.active().filter(user=user).select_related("unit"):
-        access.require(actor, Perm.MANAGE_USERS, grant.unit)
+    """An administrator sets a new initial password; the user must change it at next login.
+
+    Whoever sets a password can sign in as the user, so the actor must be able to grant every
+    role the user holds; a user with no role is out of everyone's scope.
+    """
+    if actor is not None:
+        grants = list(Grant.objects.active().filter(user=user).select_related("unit"))
+        if not grants:
+            raise Http404
+        for grant in grants:
+            _check_can_grant(actor, grant.role, grant.unit)
     _check_password(password, user)
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     audit_record(
-        actor=actor, action="user.password_reset", obj=user, changes={"password": ["***", "***"]}
+        actor=actor,
+        action="user.password_reset",
+        obj=user,
+        unit_path=_home_path(user),
+        changes={"password": ["***", "***"]},
     )
     return user
 
@@ -189,6 +250,7 @@ def api_token_create(*, user: User, name: str, days: int | None = 365) -> tuple[
         actor=user,
         action="api_token.create",
         obj=token,
+        unit_path=_home_path(user),
         changes={"name": [None, name], "expires_at": [None, expires]},
     )
     return token, key
@@ -196,12 +258,16 @@ def api_token_create(*, user: User, name: str, days: int | None = 365) -> tuple[
 
 @transaction.atomic
 def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
+    """Revoke one of the user's own tokens; anyone else's is reported as missing."""
+    if token.user_id != user.pk:
+        raise Http404
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(
         actor=user,
         action="api_token.revoke",
         obj=token,
+        unit_path=_home_path(user),
         changes={"revoked_at": [None, token.revoked_at]},
     )
     return token

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from jinguo.accounts.roles import Perm
@@ -72,7 +73,7 @@ def list_children(
 
 
 @router.post("/", response={201: OrgUnitOut})
-def create_unit(request: HttpRequest, payload: OrgUnitCreate) -> tuple[int, OrgUnit]:
+def create_unit(request: HttpRequest, payload: OrgUnitCreate) -> Status[OrgUnit]:
     parent = access.unit_get(request.user, payload.parent_id)
     unit = services.orgunit_create(
         actor=request.user,
@@ -83,22 +84,24 @@ def create_unit(request: HttpRequest, payload: OrgUnitCreate) -> tuple[int, OrgU
         opened_on=payload.opened_on,
         address=payload.address,
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.patch("/{unit_id}", response=OrgUnitOut)
 def update_unit(request: HttpRequest, unit_id: int, payload: OrgUnitUpdate) -> OrgUnit:
     """Rename and/or move a unit; each change is kept in the unit's history."""
     unit = access.unit_get(request.user, unit_id, Perm.MANAGE_UNITS)
-    if payload.parent_id is not None and payload.parent_id != unit.parent_id:
-        new_parent = access.unit_get(request.user, payload.parent_id)
-        unit = services.orgunit_move(
-            actor=request.user, unit=unit, new_parent=new_parent, on=payload.on
-        )
-    if payload.name is not None and payload.name != unit.name:
-        unit = services.orgunit_rename(
-            actor=request.user, unit=unit, name=payload.name, on=payload.on
-        )
+    # Both changes or neither: a refused rename must not leave the move done.
+    with transaction.atomic():
+        if payload.parent_id is not None and payload.parent_id != unit.parent_id:
+            new_parent = access.unit_get(request.user, payload.parent_id)
+            unit = services.orgunit_move(
+                actor=request.user, unit=unit, new_parent=new_parent, on=payload.on
+            )
+        if payload.name is not None and payload.name != unit.name:
+            unit = services.orgunit_rename(
+                actor=request.user, unit=unit, name=payload.name, on=payload.on
+            )
     return unit
 
 

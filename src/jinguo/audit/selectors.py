@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from jinguo.accounts.roles import Perm
 from jinguo.audit.models import AuditEntry
 from jinguo.orgunits import access
+from jinguo.orgunits.models import OrgUnit
 
 
 def audit_list(
@@ -22,10 +23,12 @@ def audit_list(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> QuerySet[AuditEntry]:
-    roots = access.scope_paths(actor, Perm.VIEW_AUDIT)
+    roots = set(access.scope_paths(actor, Perm.VIEW_AUDIT))
     visible = access.scope_q(actor, Perm.VIEW_AUDIT, path_field="unit_path")
-    # Entries not tied to a unit (users, tokens) are for auditors of a whole top-level tree.
-    if any(root.count("/") == 2 for root in roots):
+    # Entries tied to no unit (system set-up, users without a grant) belong to the whole
+    # installation: only an auditor of every top-level unit reads them.
+    tops = set(OrgUnit.objects.filter(parent__isnull=True).values_list("path", flat=True))
+    if roots and tops <= roots:
         visible |= Q(unit_path="")
     entries = AuditEntry.objects.filter(visible)
     if action:
@@ -43,5 +46,7 @@ def audit_list(
     return entries.order_by("-id")
 
 
-def audit_actions() -> list[str]:
-    return list(AuditEntry.objects.order_by().values_list("action", flat=True).distinct())
+def audit_actions(actor: Any) -> list[str]:
+    """The actions that occur in the part of the log `actor` may read, for the filter."""
+    actions = audit_list(actor).order_by().values_list("action", flat=True).distinct()
+    return sorted(actions)

@@ -161,6 +161,8 @@ def audit_verify(
     total = AuditEntry.objects.count()
     expected_prev: str | None = None
     checked = 0
+    if on_progress is not None:
+        on_progress(0, total)
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk_size):
         if expected_prev is not None and entry.prev_hash != expected_prev:
             return VerifyResult(checked, ChainBreak(entry.id, "previous hash does not match"))
@@ -170,4 +172,6 @@ def audit_verify(
         checked += 1
         if on_progress is not None and checked % chunk_size == 0:
             on_progress(checked, total)
+    if on_progress is not None:
+        on_progress(checked, total)
     return VerifyResult(checked, None)

@@ -28,9 +28,11 @@ class ApplicationError(Exception):
         super().__init__(self.render("en"))
 
     def render(self, language: str) -> str:
+        # Interpolate inside the override: lazy parameters (labels, reasons) render in
+        # `language` too, not in whatever language happens to be active.
         with translation.override(language):
             text = str(self.message)
-        return text % self.params if self.params else text
+            return text % self.params if self.params else text
 
     def as_dict(self) -> dict[str, str | None]:
         return {

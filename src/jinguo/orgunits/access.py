@@ -62,7 +62,7 @@ def scope_q(user: Any, perm: Perm = Perm.VIEW, *, path_field: str = "path") -> Q
         return Q(pk__in=[])
     q = Q()
     for root in roots:
-        q |= Q(**{f"{path_field}__startswith": root})
+        q |= Q(**{f"{path_field}__within": root})
     return q
 
 
@@ -108,4 +108,4 @@ def unit_get(user: Any, unit_id: Any, perm: Perm = Perm.VIEW) -> OrgUnit:
 def home_units(user: Any) -> list[OrgUnit]:
     """The units at the top of the user's scope, where her pages start."""
     roots = scope_paths(user)
-    return list(OrgUnit.objects.filter(path__in=roots).order_by("path"))
+    return list(OrgUnit.objects.filter(path__in=roots).order_by("code"))

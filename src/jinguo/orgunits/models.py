@@ -1,7 +1,7 @@
 """The organisation tree: administrative areas and the organisations that hang under them.
 
 Every record in Jinguo belongs to an org unit, and every scope is a subtree. "This unit and
-everything below it" is ``path__startswith=unit.path`` on an indexed materialised path
+everything below it" is ``path__within=unit.path`` on an indexed materialised path
 (``/1/7/42/``). History lives in `OrgUnitVersion`: each placement and name a unit had, with the
 dates it held, so that a figure for a past year can use the tree as it stood then.
 """
@@ -82,7 +82,7 @@ ORGANISATION_KINDS: frozenset[str] = frozenset(str(kind) for kind in Kind) - ARE
 class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
     def subtree(self, root: OrgUnit) -> OrgUnitQuerySet:
         """The unit and everything below it, open or closed."""
-        return self.filter(path__startswith=root.path)
+        return self.filter(path__within=root.path)
 
     def open_on(self, day: dt.date) -> OrgUnitQuerySet:
         return self.filter(opened_on__lte=day).filter(
@@ -108,6 +108,8 @@ class OrgUnit(models.Model):
         related_name="children",
         verbose_name=_("parent"),
     )
+    # Unique, hence indexed: SQLite range-scans it, and on PostgreSQL Django adds a
+    # varchar_pattern_ops twin so that LIKE 'prefix%' is served in any locale.
     path = models.CharField(_("path"), max_length=255, unique=True)
     depth = models.PositiveSmallIntegerField(_("depth"))
     # The county (GB/T 2260) the unit lies in: the distribution key for large tables.
@@ -124,13 +126,8 @@ class OrgUnit(models.Model):
     class Meta:
         verbose_name = _("org unit")
         verbose_name_plural = _("org units")
-        ordering = ["path"]
+        ordering = ["code"]
         indexes = [
-            # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' in any locale;
-            # SQLite ignores the operator class and uses the plain index for range scans.
-            models.Index(
-                fields=["path"], name="orgunit_path_like_idx", opclasses=["varchar_pattern_ops"]
-            ),
             models.Index(fields=["parent", "name"], name="orgunit_parent_name_idx"),
             models.Index(fields=["kind", "county_code"], name="orgunit_kind_county_idx"),
         ]

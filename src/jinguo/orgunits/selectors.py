@@ -22,14 +22,14 @@ def unit_list(
 ) -> QuerySet[OrgUnit]:
     units = access.scoped(user, OrgUnit.objects.all()).select_related("parent")
     if within is not None:
-        units = units.filter(path__startswith=within.path)
+        units = units.filter(path__within=within.path)
     if kind:
         units = units.filter(kind=kind)
     if search:
         units = units.filter(Q(name__contains=search) | Q(code__startswith=search))
     if not include_closed:
         units = units.filter(closed_on__isnull=True)
-    return units.order_by("path")
+    return units.order_by("code")
 
 
 def unit_children(user: Any, unit: OrgUnit, *, include_closed: bool = False) -> QuerySet[OrgUnit]:
@@ -74,6 +74,6 @@ def subtree_ids_on(root: OrgUnit, day: dt.date) -> QuerySet[OrgUnitVersion, int]
     )
     if root_path is None:
         return OrgUnitVersion.objects.none().values_list("unit_id", flat=True)
-    return OrgUnitVersion.objects.filter(on_day, path__startswith=root_path).values_list(
+    return OrgUnitVersion.objects.filter(on_day, path__within=root_path).values_list(
         "unit_id", flat=True
     )

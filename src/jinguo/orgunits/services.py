@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Max, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -139,12 +139,20 @@ def _next_org_code(parent: OrgUnit, kind: str) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
-def _check_date(unit: OrgUnit, on: dt.date) -> None:
+def _check_date(unit: OrgUnit, on: dt.date, *, subtree: bool = False) -> None:
+    """`on` must not precede the unit's opening or its last recorded change.
+
+    With `subtree`, the last change of any unit below counts too: a move starts a new version
+    for every descendant, and one dated before a descendant's newest version would leave that
+    version ending before it began and two placements valid at once.
+    """
     if on < unit.opened_on:
         raise _error(
             DATE_BEFORE_OPENED, "invalid_date", "on", on=on, unit=unit.name, opened=unit.opened_on
         )
-    last = unit.versions.filter(valid_to__isnull=True).values_list("valid_from", flat=True).first()
+    current = OrgUnitVersion.objects.filter(valid_to__isnull=True)
+    current = current.filter(unit__path__within=unit.path) if subtree else current.filter(unit=unit)
+    last = current.aggregate(last=Max("valid_from"))["last"]
     if last is not None and on < last:
         raise _error(DATE_BEFORE_HISTORY, "invalid_date", "on", on=on, unit=unit.name, last=last)
 
@@ -283,7 +291,7 @@ def _move(unit: OrgUnit, new_parent: OrgUnit, on: dt.date) -> None:
     old_prefix = unit.path
     new_prefix = f"{new_parent.path}{unit.pk}/"
     depth_change = new_parent.depth + 1 - unit.depth
-    subtree = OrgUnit.objects.filter(path__startswith=old_prefix)
+    subtree = OrgUnit.objects.filter(path__within=old_prefix)
     subtree_ids = list(subtree.values_list("pk", flat=True))
     subtree.update(
         path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
@@ -310,7 +318,7 @@ def orgunit_move(
         raise _error(CYCLE, "cycle", "parent", unit=unit.name, parent=new_parent.name)
     _allowed_parent(unit.kind, new_parent)
     _check_parent_open(new_parent, on)
-    _check_date(unit, on)
+    _check_date(unit, on, subtree=True)
     _check_name_free(new_parent, unit.name, exclude=unit)
     before = _snapshot(unit)
     _move(unit, new_parent, on)
@@ -374,7 +382,9 @@ def orgunit_merge(
             raise _error(
                 UNIT_CLOSED, "already_closed", "sources", unit=source.name, closed=source.closed_on
             )
+        _check_date(source, on, subtree=True)
         for child in source.children.filter(closed_on__isnull=True):
+            _allowed_parent(child.kind, target)
             _check_name_free(target, child.name)
             _move(child, target, on)
         _close(actor, source, on, "orgunit.merge", {"successor": target.pk})
@@ -417,6 +427,7 @@ def orgunit_split(
                 child=child.name,
                 unit=unit.name,
             )
+    _check_date(unit, on, subtree=True)
     parent = unit.parent
     new_units = [
         orgunit_create(

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jinguo.accounts.roles import Role
 from jinguo.core.errors import ApplicationError
@@ -53,7 +54,9 @@ class UnitCloseForm(ServiceForm):
 
 class UserCreateForm(ServiceForm):
     username = forms.CharField(label=_("Username"), max_length=40)
-    display_name = forms.CharField(label=_("Name"), max_length=60, required=False)
+    display_name = forms.CharField(
+        label=pgettext_lazy("person", "Name"), max_length=60, required=False
+    )
     password = forms.CharField(
         label=_("Initial password"),
         widget=forms.PasswordInput,

@@ -45,12 +45,15 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # Only so that the API docs page loads Swagger UI from our static files, not from a CDN.
+    "ninja",
     "jinguo.core",
     "jinguo.audit",
     "jinguo.orgunits",
     "jinguo.accounts",
     "jinguo.api",
     "jinguo.web",
+    "jinguo.demo",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +144,9 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locking by address would lock a whole township office: its staff share one NAT address.
+# Guessing is limited per account instead (docs/decisions.md).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

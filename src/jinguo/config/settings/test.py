@@ -12,3 +12,7 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AXES_ENABLED = True
+# Serve static files from the finders, as in development: the suite runs without collectstatic,
+# and WhiteNoise would otherwise warn (an error here) that STATIC_ROOT does not exist.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

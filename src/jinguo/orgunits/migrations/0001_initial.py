@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'org unit',
                 'verbose_name_plural': 'org units',
-                'ordering': ['path'],
+                'ordering': ['code'],
             },
         ),
         migrations.CreateModel(
@@ -66,10 +66,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'succession',
                 'verbose_name_plural': 'successions',
             },
-        ),
-        migrations.AddIndex(
-            model_name='orgunit',
-            index=models.Index(fields=['path'], name='orgunit_path_like_idx', opclasses=['varchar_pattern_ops']),
         ),
         migrations.AddIndex(
             model_name='orgunit',

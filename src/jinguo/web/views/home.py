@@ -15,7 +15,12 @@ SECTION_SIZE = 100
 def home(request: HttpRequest) -> HttpResponse:
     units = access.home_units(request.user)
     cards = [(unit, selectors.unit_kind_counts(request.user, unit)) for unit in units]
-    return render(request, "web/home.html", {"cards": cards})
+    # The same counts with labels, largest first, for the page to show.
+    summaries = [
+        (unit, sorted(((Kind(k).label, n) for k, n in counts.items()), key=lambda c: -c[1]))
+        for unit, counts in cards
+    ]
+    return render(request, "web/home.html", {"cards": cards, "summaries": summaries})
 
 
 @login_required

@@ -1,0 +1,40 @@
+"""Run every benchmark side by side and print a table of ratios: `make bench`.
+
+Each benchmark runs its contenders in the same process on the same data, alternating them,
+and reports the median of several rounds. Absolute times on shared machines are noise;
+the ratio between contenders is the figure to read.
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/jinguo_bench make bench
+runs them on PostgreSQL instead of a fresh SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="jinguo-bench-"))
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinguo.config.settings.test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from bench import bench_audit, bench_subtree
+    from bench.harness import print_table
+
+    rows = [*bench_subtree.run(), *bench_audit.run()]
+    print_table(rows, database=os.environ["DATABASE_URL"].split(":", 1)[0])
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

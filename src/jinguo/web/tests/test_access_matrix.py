@@ -1,0 +1,548 @@
+"""Who may reach every URL of the site and the API, generated from the URL conf.
+
+Every URL pattern must be either PUBLIC or have an entry in one of the matrices below; a view
+added without one fails `test_every_url_is_public_or_in_a_matrix`. The matrices say how to
+build the URL for an object and which methods to send, and what each kind of user gets:
+
+- UNIT_MATRIX: URLs of an object that belongs to a target unit (a village). They are tried by
+  nobody signed in, a user with no grant, and users holding the route's role on a sibling
+  village, on the target village itself and on the county above it; and, where some role lacks
+  the permission, by a user holding that weaker role on the target.
+- GLOBAL_MATRIX: URLs tied to no unit, with an explicit expectation for each role.
+- OWNER_MATRIX: URLs of something one user owns (API tokens, job progress).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+from django.urls.resolvers import RegexPattern
+
+from jinguo.accounts.models import Grant, User
+from jinguo.accounts.roles import Role
+from jinguo.accounts.services import api_token_create
+from jinguo.core.progress import progress_start
+from jinguo.orgunits.models import Kind, OrgUnit
+from jinguo.orgunits.services import orgunit_create
+from jinguo.testing import OPENED, build_tree, make_user
+
+LOGIN = "login"  # expected outcome: a redirect to the sign-in page
+ON = "2015-01-01"
+Outcome = int | str
+
+
+# --- the world every URL is tried in --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class World:
+    county: OrgUnit
+    township: OrgUnit
+    target: OrgUnit  # the village the objects belong to
+    sibling: OrgUnit  # another village of the same township
+    home: OrgUnit  # organisations inside the target village
+    team: OrgUnit
+    subject: User  # a user whose role lies on the target village
+    subject_grant: Grant
+
+
+def build_world() -> World:
+    tree = build_tree(townships=1, villages_per_township=2)
+    target = tree.village(0, 0)
+    home = orgunit_create(
+        actor=None, parent=target, name="妇女之家", kind=Kind.WOMENS_HOME, opened_on=OPENED
+    )
+    team = orgunit_create(
+        actor=None, parent=target, name="巾帼志愿队", kind=Kind.VOLUNTEER_TEAM, opened_on=OPENED
+    )
+    subject = make_user("subject", Role.VILLAGE_DIRECTOR, target)
+    return World(
+        county=tree.county,
+        township=tree.townships[0],
+        target=target,
+        sibling=tree.village(0, 1),
+        home=home,
+        team=team,
+        subject=subject,
+        subject_grant=subject.grants.get(),
+    )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+# --- matrix entries -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    ok: Outcome  # what a user allowed to do this gets
+    data: Callable[[World], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class UnitRoute:
+    kwargs: Callable[[World], dict[str, Any]]
+    calls: tuple[Call, ...]
+    role: Role  # the role the users at sibling, own and ancestor units hold
+    weak_role: Role | None = None  # a role that sees the object but lacks the permission
+    weak: Outcome | None = None  # what the weak role gets, for every call
+
+
+@dataclass(frozen=True)
+class GlobalRoute:
+    calls: tuple[Call, ...]
+    expect: dict[str, Outcome]  # per role below; a call's `ok` is used where this says "ok"
+    kwargs: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
+
+
+@dataclass(frozen=True)
+class OwnerRoute:
+    kwargs: Callable[[World, User], dict[str, Any]]  # builds an object owned by the user
+    calls: tuple[Call, ...]
+
+
+@dataclass(frozen=True)
+class PublicRoute:
+    method: str
+    expect: int
+    data: dict[str, Any] | None = None
+
+
+PUBLIC: dict[str, PublicRoute] = {
+    "login": PublicRoute("get", 200),
+    "set_language": PublicRoute("post", 302, {"language": "en", "next": "/"}),
+    # The schema and its docs describe endpoints, not data (see api/tests/test_auth_and_schema).
+    "api:openapi-json": PublicRoute("get", 200),
+    "api:openapi-view": PublicRoute("get", 200),
+    "api:api-root": PublicRoute("get", 404),
+}
+
+UNIT_MATRIX: dict[str, UnitRoute] = {
+    "unit_detail": UnitRoute(
+        kwargs=lambda w: {"unit_id": w.target.pk},
+        calls=(Call("get", 200),),
+        role=Role.COUNTY_STAFF,
+    ),
+    "unit_children": UnitRoute(
+        kwargs=lambda w: {"unit_id": w.target.pk},
+        calls=(Call("get", 200),),
+        role=Role.COUNTY_STAFF,
+    ),
+    "unit_create": UnitRoute(
+        kwargs=lambda w: {"unit_id": w.target.pk},
+        calls=(
+            Call("get", 200),
+            Call(
+                "post",
+                302,
+                lambda w: {"name": "新之家", "kind": Kind.WOMENS_HOME, "code": "", "opened_on": ON},
+            ),
+        ),
+        role=Role.COUNTY_ADMIN,
+        weak_role=Role.TOWNSHIP_CHAIR,
+        weak=403,
+    ),
+    "unit_rename": UnitRoute(
+        kwargs=lambda w: {"unit_id": w.target.pk},
+        calls=(Call("get", 200), Call("post", 302, lambda w: {"name": "改名村", "on": ON})),
+        role=Role.COUNTY_ADMIN,
+        weak_role=Role.TOWNSHIP_CHAIR,
+        weak=403,
+    ),
+    "unit_move": UnitRoute(
+        kwargs=lambda w: {"unit_id": w.team.pk},
+        calls=(
+            Call("get", 200),
+            Call("post", 302, lambda w: {"parent_code": w.home.code, "on": ON}),
+        ),
+        role=Role.COUNTY_ADMIN,
+        weak_role=Role.TOWNSHIP_CHAIR,
+        weak=403,
+    ),
+    "unit_close": UnitRoute(
+        kwargs=lambda w: {"unit_id": w.team.pk},
+        calls=(Call("get", 200), Call("post", 302, lambda w: {"on": ON})),
+        role=Role.COUNTY_ADMIN,
+        weak_role=Role.TOWNSHIP_CHAIR,
+        weak=403,
+    ),
+    "user_detail": UnitRoute(
+        kwargs=lambda w: {"user_id": w.subject.pk},
+        calls=(
+            Call("get", 200),
+            Call(
+                "post",
+                302,
+                lambda w: {"grant-role": Role.MEMBER_REPORTER, "grant-unit_code": w.target.code},
+            ),
+        ),
+        role=Role.TOWNSHIP_CHAIR,
+        # Users are listed only to those who manage users or audit: others get "not found".
+        weak_role=Role.VILLAGE_DIRECTOR,
+        weak=404,
+    ),
+    "grant_revoke": UnitRoute(
+        kwargs=lambda w: {"user_id": w.subject.pk, "grant_id": w.subject_grant.pk},
+        calls=(Call("post", 302),),
+        role=Role.TOWNSHIP_CHAIR,
+        weak_role=Role.VILLAGE_DIRECTOR,
+        weak=404,
+    ),
+    "api:get_unit": UnitRoute(
+        kwargs=lambda w: {"unit_id": w.target.pk},
+        calls=(Call("get", 200),),
+        role=Role.COUNTY_STAFF,
+    ),
+    "api:list_children": UnitRoute(
+        kwargs=lambda w: {"unit_id": w.target.pk},
+        calls=(Call("get", 200),),
+        role=Role.COUNTY_STAFF,
+    ),
+    "api:create_unit": UnitRoute(
+        kwargs=lambda w: {},
+        calls=(
+            Call(
+                "post",
+                201,
+                lambda w: {"parent_id": w.target.pk, "name": "新之家", "kind": "womens_home"},
+            ),
+        ),
+        role=Role.COUNTY_ADMIN,
+        weak_role=Role.TOWNSHIP_CHAIR,
+        weak=403,
+    ),
+    "api:update_unit": UnitRoute(
+        kwargs=lambda w: {"unit_id": w.target.pk},
+        calls=(Call("patch", 200, lambda w: {"name": "改名村", "on": ON}),),
+        role=Role.COUNTY_ADMIN,
+        weak_role=Role.TOWNSHIP_CHAIR,
+        weak=403,
+    ),
+    "api:close_unit": UnitRoute(
+        kwargs=lambda w: {"unit_id": w.team.pk},
+        calls=(Call("post", 200, lambda w: {"on": ON}),),
+        role=Role.COUNTY_ADMIN,
+        weak_role=Role.TOWNSHIP_CHAIR,
+        weak=403,
+    ),
+    "api:get_user": UnitRoute(
+        kwargs=lambda w: {"user_id": w.subject.pk},
+        calls=(Call("get", 200),),
+        role=Role.TOWNSHIP_CHAIR,
+        weak_role=Role.VILLAGE_DIRECTOR,
+        weak=404,
+    ),
+}
+
+# The roles of GLOBAL_MATRIX, and where each holds its grant.
+GLOBAL_ROLES: dict[str, tuple[Role, Callable[[World], OrgUnit]] | None] = {
+    "anonymous": None,
+    "no_grant": None,
+    "village_director": (Role.VILLAGE_DIRECTOR, lambda w: w.target),
+    "township_chair": (Role.TOWNSHIP_CHAIR, lambda w: w.township),
+    "county_admin": (Role.COUNTY_ADMIN, lambda w: w.county),
+    "auditor": (Role.AUDITOR, lambda w: w.county),
+}
+SIGNED_IN = {role: "ok" for role in GLOBAL_ROLES if role != "anonymous"}
+PAGE_FOR_EVERYONE: dict[str, Outcome] = {"anonymous": LOGIN, **SIGNED_IN}
+API_FOR_EVERYONE: dict[str, Outcome] = {"anonymous": 401, **SIGNED_IN}
+
+GLOBAL_MATRIX: dict[str, GlobalRoute] = {
+    "home": GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE),
+    "work_area": GlobalRoute(
+        kwargs=lambda w: {"key": "organisation"},
+        calls=(Call("get", 200),),
+        expect=PAGE_FOR_EVERYONE,
+    ),
+    "logout": GlobalRoute(calls=(Call("post", 302),), expect=dict.fromkeys(GLOBAL_ROLES, "ok")),
+    "password_change": GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE),
+    "token_index": GlobalRoute(
+        calls=(Call("get", 200), Call("post", 200, lambda w: {"name": "脚本", "days": "30"})),
+        expect=PAGE_FOR_EVERYONE,
+    ),
+    # With one subtree in scope the index goes straight to it; with none it shows an empty page.
+    "unit_index": GlobalRoute(
+        calls=(Call("get", 302),), expect={**PAGE_FOR_EVERYONE, "no_grant": 200}
+    ),
+    "user_index": GlobalRoute(
+        calls=(Call("get", 200),),
+        expect={
+            "anonymous": LOGIN,
+            "no_grant": 404,
+            "village_director": 404,
+            "township_chair": "ok",
+            "county_admin": "ok",
+            "auditor": "ok",
+        },
+    ),
+    "user_create": GlobalRoute(
+        calls=(Call("get", 200),),
+        expect={
+            "anonymous": LOGIN,
+            "no_grant": 404,
+            "village_director": 404,
+            "township_chair": "ok",
+            "county_admin": "ok",
+            "auditor": 404,
+        },
+    ),
+    "audit_index": GlobalRoute(
+        calls=(Call("get", 200),),
+        expect={**dict.fromkeys(SIGNED_IN, 404), "anonymous": LOGIN, "auditor": "ok"},
+    ),
+    "audit_verify": GlobalRoute(
+        calls=(Call("post", 302),),
+        expect={**dict.fromkeys(SIGNED_IN, 404), "anonymous": LOGIN, "auditor": "ok"},
+    ),
+    "api:list_units": GlobalRoute(calls=(Call("get", 200),), expect=API_FOR_EVERYONE),
+    "api:me": GlobalRoute(calls=(Call("get", 200),), expect=API_FOR_EVERYONE),
+    "api:list_users": GlobalRoute(calls=(Call("get", 200),), expect=API_FOR_EVERYONE),
+}
+
+
+def _own_token(world: World, owner: User) -> dict[str, Any]:
+    token, _key = api_token_create(user=owner, name="owned")
+    return {"token_id": token.pk}
+
+
+def _own_progress(world: World, owner: User) -> dict[str, Any]:
+    return {"progress_id": progress_start(owner_id=owner.pk, label="job").pk}
+
+
+OWNER_MATRIX: dict[str, OwnerRoute] = {
+    "token_revoke": OwnerRoute(kwargs=_own_token, calls=(Call("post", 302),)),
+    "progress_detail": OwnerRoute(kwargs=_own_progress, calls=(Call("get", 200),)),
+}
+
+COVERED = {**PUBLIC, **UNIT_MATRIX, **GLOBAL_MATRIX, **OWNER_MATRIX}
+
+
+# --- walking the URL conf -------------------------------------------------------------------------
+
+
+def walk(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
+    """(name, route) of every URL pattern, with namespaces ("api:get_unit"), recursively."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern.url_patterns, route, inner)
+        else:
+            name = pattern.name or f"<unnamed {route}>"
+            yield (f"{namespace}:{name}" if namespace else name), route
+
+
+def url_names(resolver: URLResolver | None = None) -> set[str]:
+    return {name for name, _route in walk((resolver or get_resolver()).url_patterns)}
+
+
+def uncovered(names: set[str]) -> set[str]:
+    return names - set(COVERED)
+
+
+def test_the_walker_finds_pages_api_operations_and_included_urls() -> None:
+    names = url_names()
+
+    assert {"home", "unit_detail", "grant_revoke", "login", "set_language"} <= names
+    assert {"api:get_unit", "api:update_unit", "api:create_unit", "api:openapi-json"} <= names
+    routes = dict(walk(get_resolver().url_patterns))
+    assert routes["api:get_unit"] == "api/v1/orgunits/<unit_id>"
+    assert routes["set_language"] == "i18n/setlang/"
+
+
+def test_a_view_added_without_an_entry_is_caught() -> None:
+    def new_view(request: Any) -> HttpResponse:
+        return HttpResponse()
+
+    patterns = [
+        *get_resolver().url_patterns,
+        path("reports/<int:unit_id>/", new_view, name="report_detail"),
+        path("unnamed/", new_view),
+    ]
+    resolver = URLResolver(RegexPattern(r"^/"), patterns)
+
+    assert uncovered(url_names(resolver)) == {"report_detail", "<unnamed unnamed/>"}
+
+
+def test_every_url_is_public_or_in_a_matrix() -> None:
+    assert uncovered(url_names()) == set()
+
+
+def test_the_matrices_name_only_urls_that_exist() -> None:
+    assert set(COVERED) - url_names() == set()
+    assert not (set(PUBLIC) & set(UNIT_MATRIX) & set(GLOBAL_MATRIX) & set(OWNER_MATRIX))
+
+
+def test_every_global_route_has_an_expectation_for_every_role() -> None:
+    for name, route in GLOBAL_MATRIX.items():
+        assert set(route.expect) == set(GLOBAL_ROLES), name
+
+
+# --- making requests ------------------------------------------------------------------------------
+
+
+def is_api(name: str) -> bool:
+    return name.startswith("api:")
+
+
+def request(
+    client: Client, name: str, kwargs: dict[str, Any], call: Call, world: World, token: str | None
+) -> Any:
+    url = reverse(name, kwargs=kwargs)
+    data = call.data(world) if call.data else {}
+    method = getattr(client, call.method)
+    if is_api(name):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if call.method == "get":
+            return client.get(url, headers=headers)
+        return method(url, json.dumps(data), content_type="application/json", headers=headers)
+    return method(url, data)
+
+
+def acting(client: Client, name: str, user: User | None) -> str | None:
+    """Sign the user in the way the URL expects; returns the bearer token for the API."""
+    if user is None:
+        return None
+    if is_api(name):
+        return api_token_create(user=user, name="matrix")[1]
+    client.force_login(user)
+    return None
+
+
+def assert_outcome(response: HttpResponse, expected: Outcome, what: str) -> None:
+    if expected == LOGIN:
+        assert response.status_code == 302, what
+        assert response["Location"].startswith(f"{reverse('login')}?next="), what
+    else:
+        assert response.status_code == expected, f"{what}: {response.content[:300]!r}"
+
+
+# --- URLs of objects in a unit --------------------------------------------------------------------
+
+PERSPECTIVES = ["anonymous", "no_grant", "sibling", "own", "ancestor", "own_weak_role"]
+
+
+def unit_cases() -> Iterator[Any]:
+    for name, route in UNIT_MATRIX.items():
+        for perspective in PERSPECTIVES:
+            if perspective == "own_weak_role" and route.weak_role is None:
+                continue
+            yield pytest.param(name, perspective, id=f"{name}-{perspective}")
+
+
+def unit_actor(world: World, route: UnitRoute, perspective: str) -> User | None:
+    where = {"sibling": world.sibling, "own": world.target, "ancestor": world.county}
+    if perspective == "anonymous":
+        return None
+    if perspective == "no_grant":
+        return make_user("actor")
+    if perspective == "own_weak_role":
+        assert route.weak_role is not None
+        return make_user("actor", route.weak_role, world.target)
+    return make_user("actor", route.role, where[perspective])
+
+
+def unit_expectation(name: str, route: UnitRoute, call: Call, perspective: str) -> Outcome:
+    if perspective == "anonymous":
+        return 401 if is_api(name) else LOGIN
+    if perspective in {"no_grant", "sibling"}:
+        return 404
+    if perspective == "own_weak_role":
+        assert route.weak is not None
+        return route.weak
+    return call.ok
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "perspective"), list(unit_cases()))
+def test_unit_url_access(world: World, client: Client, name: str, perspective: str) -> None:
+    route = UNIT_MATRIX[name]
+    token = acting(client, name, unit_actor(world, route, perspective))
+    kwargs = route.kwargs(world)
+
+    for call in route.calls:
+        response = request(client, name, kwargs, call, world, token)
+        expected = unit_expectation(name, route, call, perspective)
+        assert_outcome(response, expected, f"{call.method.upper()} {name} as {perspective}")
+
+
+# --- URLs tied to no unit -------------------------------------------------------------------------
+
+
+def global_actor(world: World, role_key: str) -> User | None:
+    if role_key == "anonymous":
+        return None
+    grant = GLOBAL_ROLES[role_key]
+    if grant is None:
+        return make_user("actor")
+    role, unit = grant
+    return make_user("actor", role, unit(world))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role_key", list(GLOBAL_ROLES))
+@pytest.mark.parametrize("name", list(GLOBAL_MATRIX))
+def test_global_url_access(world: World, client: Client, name: str, role_key: str) -> None:
+    route = GLOBAL_MATRIX[name]
+    token = acting(client, name, global_actor(world, role_key))
+
+    for call in route.calls:
+        response = request(client, name, route.kwargs(world), call, world, token)
+        expected = route.expect[role_key]
+        assert_outcome(
+            response,
+            call.ok if expected == "ok" else expected,
+            f"{call.method.upper()} {name} as {role_key}",
+        )
+
+
+# --- URLs of something a user owns ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("perspective", ["anonymous", "owner", "someone_else"])
+@pytest.mark.parametrize("name", list(OWNER_MATRIX))
+def test_owned_url_access(world: World, client: Client, name: str, perspective: str) -> None:
+    route = OWNER_MATRIX[name]
+    owner = make_user("owner", Role.COUNTY_ADMIN, world.county)
+    kwargs = route.kwargs(world, owner)
+    # Someone else is as powerful as the owner: ownership, not rank, decides.
+    actor = {
+        "anonymous": None,
+        "owner": owner,
+        "someone_else": make_user("someone-else", Role.COUNTY_ADMIN, world.county),
+    }[perspective]
+    token = acting(client, name, actor)
+
+    for call in route.calls:
+        response = request(client, name, kwargs, call, world, token)
+        expected = {"anonymous": LOGIN, "owner": call.ok, "someone_else": 404}[perspective]
+        assert_outcome(response, expected, f"{call.method.upper()} {name} as {perspective}")
+
+
+# --- public URLs ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(PUBLIC))
+def test_public_url_needs_no_sign_in(client: Client, name: str) -> None:
+    route = PUBLIC[name]
+
+    response = getattr(client, route.method)(reverse(name), route.data or {})
+
+    assert response.status_code == route.expect
