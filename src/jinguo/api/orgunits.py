@@ -109,3 +109,16 @@ def update_unit(request: HttpRequest, unit_id: int, payload: OrgUnitUpdate) -> O
 def close_unit(request: HttpRequest, unit_id: int, payload: CloseIn) -> OrgUnit:
     unit = access.unit_get(request.user, unit_id, Perm.MANAGE_UNITS)
     return services.orgunit_close(actor=request.user, unit=unit, on=payload.on)
+
+
+class MergeIn(Schema):
+    target_id: int
+    on: dt.date | None = None
+
+
+@router.post("/{unit_id}/merge", response=OrgUnitOut)
+def merge_unit(request: HttpRequest, unit_id: int, payload: MergeIn) -> OrgUnit:
+    """Merge the unit into another: its open units move there and it closes. Returns the target."""
+    unit = access.unit_get(request.user, unit_id, Perm.MANAGE_UNITS)
+    target = access.unit_get(request.user, payload.target_id)
+    return services.orgunit_merge(actor=request.user, sources=[unit], target=target, on=payload.on)

@@ -33,14 +33,17 @@ def unit_list(
 
 
 def unit_children(user: Any, unit: OrgUnit, *, include_closed: bool = False) -> QuerySet[OrgUnit]:
-    """The units directly below `unit`, each with how many open units lie directly below it."""
+    """The units directly below `unit`, each with how many open units lie directly below it.
+
+    Ordered by code: areas (all digits) come before organisations (code with a letter).
+    """
     access.require(user, Perm.VIEW, unit)
     children = unit.children.all()
     if not include_closed:
         children = children.filter(closed_on__isnull=True)
     return children.annotate(
         child_count=Count("children", filter=Q(children__closed_on__isnull=True))
-    ).order_by("kind", "code")
+    ).order_by("code")
 
 
 def unit_ancestors(user: Any, unit: OrgUnit) -> list[OrgUnit]:

@@ -48,6 +48,15 @@ class UnitMoveForm(ServiceForm):
     on = DateField(label=_("Effective from"), initial=timezone.localdate)
 
 
+class UnitMergeForm(ServiceForm):
+    target_code = forms.CharField(
+        label=_("Code of the unit it merges into"),
+        max_length=24,
+        help_text=_("Its open units move there; this unit is closed and keeps its history."),
+    )
+    on = DateField(label=_("Merged on"), initial=timezone.localdate)
+
+
 class UnitCloseForm(ServiceForm):
     on = DateField(label=_("Closed on"), initial=timezone.localdate)
 

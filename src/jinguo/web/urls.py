@@ -23,6 +23,7 @@ urlpatterns = [
     path("units/<int:unit_id>/add/", units.unit_create, name="unit_create"),
     path("units/<int:unit_id>/rename/", units.unit_rename, name="unit_rename"),
     path("units/<int:unit_id>/move/", units.unit_move, name="unit_move"),
+    path("units/<int:unit_id>/merge/", units.unit_merge, name="unit_merge"),
     path("units/<int:unit_id>/close/", units.unit_close, name="unit_close"),
     path("users/", users.user_index, name="user_index"),
     path("users/new/", users.user_create, name="user_create"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from jinguo.audit.models import AuditEntry
@@ -299,3 +301,34 @@ def test_close_out_of_scope_is_404(tree: Tree, county_admin, as_user) -> None:
 
     assert response.status_code == 404
     assert OrgUnit.objects.get(pk=home.pk).closed_on is None
+
+
+def test_merge_moves_the_villages_and_closes_the_township(tree: Tree, county_admin, as_user):
+    source, target = tree.townships
+    villages = list(source.children.all())
+
+    response = as_user(county_admin).post(
+        f"/orgunits/{source.pk}/merge", {"target_id": target.pk, "on": "2016-01-01"}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["id"] == target.pk
+    assert OrgUnit.objects.get(pk=source.pk).closed_on == dt.date(2016, 1, 1)
+    assert {v.parent_id for v in OrgUnit.objects.filter(pk__in=[v.pk for v in villages])} == {
+        target.pk
+    }
+
+
+def test_merge_into_a_unit_inside_it_is_400_and_changes_nothing(tree: Tree, county_admin, as_user):
+    township = tree.townships[0]
+    before = list(OrgUnit.objects.values_list("pk", "parent_id", "path", "closed_on"))
+
+    response = as_user(county_admin).post(
+        f"/orgunits/{township.pk}/merge", {"target_id": tree.village(0, 0).pk}
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "cycle"
+    assert body["message"] != body["message_en"]
+    assert list(OrgUnit.objects.values_list("pk", "parent_id", "path", "closed_on")) == before

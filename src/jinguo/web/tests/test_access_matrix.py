@@ -177,6 +177,16 @@ UNIT_MATRIX: dict[str, UnitRoute] = {
         weak_role=Role.TOWNSHIP_CHAIR,
         weak=403,
     ),
+    "unit_merge": UnitRoute(
+        kwargs=lambda w: {"unit_id": w.team.pk},
+        calls=(
+            Call("get", 200),
+            Call("post", 302, lambda w: {"target_code": w.home.code, "on": ON}),
+        ),
+        role=Role.COUNTY_ADMIN,
+        weak_role=Role.TOWNSHIP_CHAIR,
+        weak=403,
+    ),
     "user_detail": UnitRoute(
         kwargs=lambda w: {"user_id": w.subject.pk},
         calls=(
@@ -232,6 +242,13 @@ UNIT_MATRIX: dict[str, UnitRoute] = {
     "api:close_unit": UnitRoute(
         kwargs=lambda w: {"unit_id": w.team.pk},
         calls=(Call("post", 200, lambda w: {"on": ON}),),
+        role=Role.COUNTY_ADMIN,
+        weak_role=Role.TOWNSHIP_CHAIR,
+        weak=403,
+    ),
+    "api:merge_unit": UnitRoute(
+        kwargs=lambda w: {"unit_id": w.team.pk},
+        calls=(Call("post", 200, lambda w: {"target_id": w.home.pk, "on": ON}),),
         role=Role.COUNTY_ADMIN,
         weak_role=Role.TOWNSHIP_CHAIR,
         weak=403,

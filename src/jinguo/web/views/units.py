@@ -21,6 +21,7 @@ from jinguo.web.forms import (
     ServiceForm,
     UnitCloseForm,
     UnitCreateForm,
+    UnitMergeForm,
     UnitMoveForm,
     UnitRenameForm,
 )
@@ -162,4 +163,23 @@ def unit_close(request: HttpRequest, unit_id: int) -> HttpResponse:
 
     return _unit_form_view(
         request, unit_id, UnitCloseForm, _("Close"), apply, _("“%(name)s” has been closed.")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_merge(request: HttpRequest, unit_id: int) -> HttpResponse:
+    def apply(unit: OrgUnit, data: dict[str, Any]) -> OrgUnit:
+        target = _unit_by_code(request.user, data["target_code"])
+        return services.orgunit_merge(
+            actor=request.user, sources=[unit], target=target, on=data["on"]
+        )
+
+    return _unit_form_view(
+        request,
+        unit_id,
+        UnitMergeForm,
+        _("Merge into another unit"),
+        apply,
+        _("The unit has been merged into “%(name)s”."),
     )
