@@ -37,3 +37,11 @@ class Within(Lookup[str]):
         prefix = str(self.rhs)
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return f"{lhs} LIKE %s", [*lhs_params, f"{escaped}%"]
+
+
+@CharField.register_lookup
+class Prefix(Within):
+    """The same index-friendly prefix match, named for text that is not a tree path
+    (``name_pinyin__prefix="wangf"``). Case-sensitive: store and search one case."""
+
+    lookup_name = "prefix"

@@ -26,8 +26,11 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 SECRET_KEY = os.environ.get("JINGUO_SECRET_KEY", "")
-# Key for field-level encryption of sensitive personal data (base64, 32 bytes).
+# Key ring for field-level encryption of sensitive personal data: one base64 key of 32 bytes, or
+# "kid:base64,kid:base64" with the current key first (jinguo.core.crypto, docs/operations.md).
 DATA_KEY = os.environ.get("JINGUO_DATA_KEY", "")
+# Blind-index key (base64, 32 bytes); required once DATA_KEY holds several keys.
+INDEX_KEY = os.environ.get("JINGUO_INDEX_KEY", "")
 DEBUG = env_bool("JINGUO_DEBUG", False)
 ALLOWED_HOSTS = env_list("JINGUO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("JINGUO_CSRF_TRUSTED_ORIGINS", "")
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "jinguo.audit",
     "jinguo.orgunits",
     "jinguo.accounts",
+    "jinguo.people",
     "jinguo.api",
     "jinguo.web",
     "jinguo.demo",

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
+from jinguo.core.crypto import parse_key_ring
+
 from .base import *  # noqa: F403
-from .base import DATA_KEY, SECRET_KEY, env_bool
+from .base import DATA_KEY, INDEX_KEY, SECRET_KEY, env_bool
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("JINGUO_SECRET_KEY must be set to at least 50 random characters.")
 if not DATA_KEY:
     raise ImproperlyConfigured("JINGUO_DATA_KEY must be set (see docs/operations.md).")
+# Refuse to start with a malformed key rather than fail at the first encrypted read or write.
+parse_key_ring(DATA_KEY, INDEX_KEY)
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("JINGUO_SSL_REDIRECT", True)

@@ -1,0 +1,680 @@
+"""Writes to the people registry. Each service checks first, then writes in one transaction
+with its audit entry; ID numbers and phones are redacted in the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
+
+from jinguo.accounts.roles import Perm
+from jinguo.audit.services import audit_record, changes_between
+from jinguo.core.crypto import blind_index
+from jinguo.core.errors import ApplicationError
+from jinguo.orgunits import access
+from jinguo.orgunits.models import Level, OrgUnit
+from jinguo.people import ethnicity, idnumbers
+from jinguo.people.choices import (
+    SENSITIVE_CATEGORIES,
+    Category,
+    ConsentGiver,
+    ConsentPurpose,
+    Relation,
+)
+from jinguo.people.models import (
+    CategoryPeriod,
+    Consent,
+    Household,
+    LeftBehindDetail,
+    Membership,
+    Person,
+)
+
+ID_CONTEXT = "people.person.id_number"
+PHONE_CONTEXT = "people.person.phone"
+SENSITIVE_FIELDS = ("id_number", "phone")
+FIELD_LABELS = {"id_number": _("citizen ID number"), "phone": _("phone")}
+GUARDIAN_AGE = 14  # PIPL art. 31: under 14, a guardian consents
+LEFT_BEHIND_UNTIL = 16
+
+NAME_REQUIRED = _("The name is required.")
+NAME_TOO_LONG = _("The name is longer than 50 characters.")
+SEX_REQUIRED = _("Choose the sex (it is read from the ID number when there is one).")
+BIRTH_IN_FUTURE = _("The birth date %(date)s is in the future.")
+NOT_A_VILLAGE = _(
+    "“%(unit)s” is not a village or community: people are registered where they live."
+)
+RESIDENCE_CLOSED = _("“%(unit)s” was closed on %(closed)s.")
+UNKNOWN_ETHNICITY = _("Unknown ethnicity code “%(code)s”.")
+INVALID_PHONE = _("“%(phone)s” is not a phone number: use 11 digits for a mobile phone.")
+DUPLICATE_ID_VISIBLE = _(
+    "This ID number is already registered: %(name)s, %(unit)s. Open that record instead of "
+    "registering her again."
+)
+DUPLICATE_ID_HIDDEN = _(
+    "This ID number is already registered in a unit outside your scope. Ask the county "
+    "federation to move the person to your village."
+)
+CONSENT_REQUIRED = _(
+    "Record the person's consent before entering her ID number, phone or a sensitive category."
+)
+GUARDIAN_CONSENT_REQUIRED = _(
+    "%(name)s is under 14: her guardian must give the consent, not she herself."
+)
+EDIT_CONFLICT = _(
+    "Someone else changed this record after you opened it (now version %(current)d, yours "
+    "%(yours)d). Reload the page, check the changes and enter yours again."
+)
+REASON_REQUIRED = _("Give the reason for viewing the full value; it is kept in the audit log.")
+NOTHING_TO_REVEAL = _("There is no %(field)s recorded for this person.")
+CATEGORY_DATES = _("The end date must be after the start date.")
+CATEGORY_OVERLAP = _("%(name)s already holds “%(category)s” from %(start)s.")
+LEFT_BEHIND_NEEDS_BIRTH = _("A left-behind child needs a birth date (or an ID number).")
+LEFT_BEHIND_TOO_OLD = _(
+    "%(name)s turned 16 on %(birthday)s: from then on she no longer counts as a left-behind child."
+)
+LEFT_BEHIND_DETAILS = _("Say whether both parents are away or one is away and the other unable.")
+DISABILITY_DETAILS = _("Give the disability type and grade (1 to 4).")
+CENTENARIAN_AGE = _("%(name)s is not yet 100 on %(date)s.")
+ALREADY_WITHDRAWN = _("This consent was already withdrawn on %(date)s.")
+ALREADY_ENDED = _("This period already ended on %(date)s.")
+HEAD_EXISTS = _("Household %(code)s already has a head: %(name)s.")
+ALREADY_MEMBER = _("%(name)s is already a member of household %(code)s.")
+
+
+def _error(
+    message: Any, error_code: str, field: str | None = None, /, **params: Any
+) -> ApplicationError:
+    return ApplicationError(message, code=error_code, field=field, params=params)
+
+
+def name_pinyin(name: str) -> tuple[str, str]:
+    """("wangfang", "wf") for 王芳; letters and digits in the name are kept as they are."""
+    syllables = [
+        s.lower()
+        for s in lazy_pinyin(name, style=Style.NORMAL, v_to_u=False, errors="default")
+        if s.strip()
+    ]
+    full = "".join(s for s in syllables if s.isalnum())
+    initials = "".join(s[0] for s in syllables if s and s[0].isalnum())
+    return full, initials
+
+
+def normalise_phone(raw: str) -> str:
+    """Digits only, full-width folded, +86 and spaces dropped; '' for an empty value."""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", raw) if ch.isdigit())
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if digits and not (len(digits) == 11 and digits[0] == "1") and not 7 <= len(digits) <= 12:
+        raise _error(INVALID_PHONE, "invalid_phone", "phone", phone=raw)
+    return digits
+
+
+def id_index(number: str) -> str:
+    return blind_index(number, context=ID_CONTEXT)
+
+
+def phone_index(phone: str) -> str:
+    return blind_index(phone, context=PHONE_CONTEXT) if phone else ""
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    purpose: str
+    scope: str
+    given_by: str
+    giver_name: str
+    given_on: dt.date
+
+
+def _check_residence(actor: Any, unit: OrgUnit) -> None:
+    if actor is not None:
+        access.require(actor, Perm.EDIT, unit)
+    if unit.level != Level.VILLAGE:
+        raise _error(NOT_A_VILLAGE, "not_a_village", "residence", unit=unit.name)
+    if unit.closed_on is not None:
+        raise _error(
+            RESIDENCE_CLOSED, "residence_closed", "residence", unit=unit.name, closed=unit.closed_on
+        )
+
+
+def _check_id_free(actor: Any, number: str, *, exclude: Person | None = None) -> str:
+    index = id_index(number)
+    holder = Person.objects.select_related("residence").filter(id_number_index=index)
+    if exclude is not None:
+        holder = holder.exclude(pk=exclude.pk)
+    existing = holder.first()
+    if existing is not None:
+        if actor is None or access.can(actor, Perm.VIEW, existing.residence):
+            raise _error(
+                DUPLICATE_ID_VISIBLE,
+                "duplicate_id",
+                "id_number",
+                name=existing.name,
+                unit=existing.residence.name,
+            )
+        raise _error(DUPLICATE_ID_HIDDEN, "duplicate_id", "id_number")
+    return index
+
+
+def _has_consent(person: Person, purposes: tuple[str, ...]) -> bool:
+    return person.consents.filter(purpose__in=purposes, withdrawn_on__isnull=True).exists()
+
+
+def _check_consent_giver(name: str, birth_date: dt.date | None, consent: ConsentInput) -> None:
+    if birth_date is None or consent.given_by == ConsentGiver.GUARDIAN:
+        return
+    age = (
+        consent.given_on.year
+        - birth_date.year
+        - ((consent.given_on.month, consent.given_on.day) < (birth_date.month, birth_date.day))
+    )
+    if age < GUARDIAN_AGE:
+        raise _error(GUARDIAN_CONSENT_REQUIRED, "guardian_consent_required", "consent", name=name)
+
+
+def _snapshot(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "sex": person.sex,
+        "ethnicity": person.ethnicity,
+        "birth_date": person.birth_date,
+        "id_number": person.id_number_index,
+        "phone": person.phone_index or None,
+        "residence": person.residence_id,
+        "hukou": person.hukou,
+        "education": person.education,
+        "marital_status": person.marital_status,
+        "occupation": person.occupation,
+        "notes": person.notes,
+    }
+
+
+@dataclass
+class _Identity:
+    name: str
+    sex: str
+    birth_date: dt.date | None
+    id_number: str | None
+    phone: str
+
+
+def _clean_identity(
+    *,
+    name: str,
+    sex: str | None,
+    birth_date: dt.date | None,
+    id_number: str | None,
+    phone: str | None,
+    ethnicity_code: str,
+) -> _Identity:
+    name = unicodedata.normalize("NFKC", name).strip()
+    if not name:
+        raise _error(NAME_REQUIRED, "name_required", "name")
+    if len(name) > 50:
+        raise _error(NAME_TOO_LONG, "name_too_long", "name")
+    number: str | None = None
+    if id_number and id_number.strip():
+        parsed = idnumbers.parse(id_number)
+        idnumbers.check_consistency(parsed, birth_date=birth_date, sex=sex)
+        number, birth_date, sex = parsed.number, parsed.birth_date, parsed.sex
+    if not sex:
+        raise _error(SEX_REQUIRED, "sex_required", "sex")
+    if birth_date is not None and birth_date > timezone.localdate():
+        raise _error(BIRTH_IN_FUTURE, "birth_in_future", "birth_date", date=birth_date)
+    if ethnicity_code and ethnicity.by_code(ethnicity_code) is None:
+        raise _error(UNKNOWN_ETHNICITY, "unknown_ethnicity", "ethnicity", code=ethnicity_code)
+    return _Identity(name, sex, birth_date, number, normalise_phone(phone or ""))
+
+
+@transaction.atomic
+def person_register(
+    *,
+    actor: Any,
+    name: str,
+    residence: OrgUnit,
+    sex: str | None = None,
+    birth_date: dt.date | None = None,
+    id_number: str | None = None,
+    phone: str | None = None,
+    ethnicity: str = "",
+    hukou: str = "",
+    education: str = "",
+    marital_status: str = "",
+    occupation: str = "",
+    notes: str = "",
+    consent: ConsentInput | None = None,
+) -> Person:
+    """Register a person once. An ID number or phone needs consent given with it."""
+    _check_residence(actor, residence)
+    who = _clean_identity(
+        name=name,
+        sex=sex,
+        birth_date=birth_date,
+        id_number=id_number,
+        phone=phone,
+        ethnicity_code=ethnicity,
+    )
+    index = _check_id_free(actor, who.id_number) if who.id_number else None
+    if (who.id_number or who.phone) and consent is None:
+        raise _error(CONSENT_REQUIRED, "consent_required", "consent")
+    if consent is not None:
+        _check_consent_giver(who.name, who.birth_date, consent)
+    full, initials = name_pinyin(who.name)
+    person = Person(
+        name=who.name,
+        name_pinyin=full,
+        name_initials=initials,
+        sex=who.sex,
+        ethnicity=ethnicity,
+        birth_date=who.birth_date,
+        id_number=who.id_number,
+        id_number_index=index,
+        phone=who.phone or None,
+        phone_index=phone_index(who.phone),
+        phone_tail=who.phone[-4:],
+        residence=residence,
+        county_code=residence.county_code,
+        hukou=hukou,
+        education=education,
+        marital_status=marital_status,
+        occupation=occupation.strip(),
+        notes=notes.strip(),
+        created_by=actor if actor is not None else None,
+    )
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # Another clerk registered the same ID number between our check and our insert.
+        _check_id_free(actor, who.id_number or "")
+        raise
+    audit_record(
+        actor=actor,
+        action="person.register",
+        obj=person,
+        unit_path=residence.path,
+        changes=changes_between({}, _snapshot(person), sensitive=SENSITIVE_FIELDS),
+    )
+    if consent is not None:
+        _consent_create(actor, person, consent)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, version: int, **fields: Any) -> Person:
+    """Change a person's record; `version` is the one the editor started from.
+
+    A stale version means someone else saved in between: the update is refused rather than
+    silently overwriting her work.
+    """
+    current = Person.objects.select_for_update().select_related("residence").get(pk=person.pk)
+    if actor is not None:
+        access.require(actor, Perm.EDIT, current.residence)
+    if current.version != version:
+        raise _error(EDIT_CONFLICT, "edit_conflict", None, current=current.version, yours=version)
+    before = _snapshot(current)
+    residence = fields.pop("residence", current.residence)
+    if residence.pk != current.residence_id:
+        _check_residence(actor, residence)
+    touched_id = "id_number" in fields
+    who = _clean_identity(
+        name=fields.pop("name", current.name),
+        sex=fields.pop("sex", None if touched_id else current.sex),
+        birth_date=fields.pop("birth_date", None if touched_id else current.birth_date),
+        id_number=fields.pop("id_number", current.id_number),
+        phone=fields.pop("phone", current.phone),
+        ethnicity_code=fields.get("ethnicity", current.ethnicity),
+    )
+    new_sensitive = (who.id_number and who.id_number != current.id_number) or (
+        who.phone and who.phone != (current.phone or "")
+    )
+    if new_sensitive and not _has_consent(current, (ConsentPurpose.REGISTRY,)):
+        raise _error(CONSENT_REQUIRED, "consent_required", "consent")
+    current.id_number_index = (
+        _check_id_free(actor, who.id_number, exclude=current) if who.id_number else None
+    )
+    current.name = who.name
+    current.name_pinyin, current.name_initials = name_pinyin(who.name)
+    current.sex, current.birth_date, current.id_number = who.sex, who.birth_date, who.id_number
+    current.phone = who.phone or None
+    current.phone_index, current.phone_tail = phone_index(who.phone), who.phone[-4:]
+    current.residence, current.county_code = residence, residence.county_code
+    for field in ("ethnicity", "hukou", "education", "marital_status", "occupation", "notes"):
+        if field in fields:
+            setattr(current, field, str(fields.pop(field)).strip())
+    if fields:
+        raise TypeError(f"person_update got unknown fields: {sorted(fields)}")
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="person.update",
+        obj=current,
+        unit_path=current.residence.path,
+        changes=changes_between(before, _snapshot(current), sensitive=SENSITIVE_FIELDS),
+    )
+    return current
+
+
+@transaction.atomic
+def person_reveal(*, actor: Any, person: Person, field: str, reason: str) -> str:
+    """The full ID number or phone, for a user whose role may reveal it; always audited."""
+    if field not in SENSITIVE_FIELDS:
+        raise ValueError(field)
+    access.require(actor, Perm.REVEAL, person.residence)
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise _error(REASON_REQUIRED, "reason_required", "reason")
+    value: str | None = getattr(person, field)
+    if not value:
+        raise _error(
+            NOTHING_TO_REVEAL,
+            "nothing_to_reveal",
+            "field",
+            field=FIELD_LABELS[field],
+        )
+    audit_record(
+        actor=actor,
+        action="person.reveal",
+        obj=person,
+        unit_path=person.residence.path,
+        changes={"field": [None, field], "reason": [None, reason]},
+    )
+    return value
+
+
+def _consent_create(actor: Any, person: Person, consent: ConsentInput) -> Consent:
+    record = Consent.objects.create(
+        person=person,
+        purpose=consent.purpose,
+        scope=consent.scope.strip(),
+        given_by=consent.given_by,
+        giver_name=consent.giver_name.strip(),
+        given_on=consent.given_on,
+        recorded_by=actor if actor is not None else None,
+    )
+    audit_record(
+        actor=actor,
+        action="consent.record",
+        obj=record,
+        unit_path=person.residence.path,
+        changes={
+            "purpose": [None, consent.purpose],
+            "given_by": [None, consent.given_by],
+            "given_on": [None, consent.given_on],
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def consent_record(*, actor: Any, person: Person, consent: ConsentInput) -> Consent:
+    if actor is not None:
+        access.require(actor, Perm.EDIT, person.residence)
+    _check_consent_giver(person.name, person.birth_date, consent)
+    person.consents.filter(purpose=consent.purpose, withdrawn_on__isnull=True).update(
+        withdrawn_on=consent.given_on
+    )
+    return _consent_create(actor, person, consent)
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: Any, consent: Consent, on: dt.date | None = None) -> Consent:
+    """Withdraw consent. For the registry purpose the ID number and phone are erased."""
+    person = consent.person
+    if actor is not None:
+        access.require(actor, Perm.EDIT, person.residence)
+    if consent.withdrawn_on is not None:
+        raise _error(ALREADY_WITHDRAWN, "already_withdrawn", None, date=consent.withdrawn_on)
+    consent.withdrawn_on = on or timezone.localdate()
+    consent.save(update_fields=["withdrawn_on"])
+    changes: dict[str, Any] = {"withdrawn_on": [None, consent.withdrawn_on]}
+    if consent.purpose == ConsentPurpose.REGISTRY:
+        erased = [f for f in SENSITIVE_FIELDS if getattr(person, f)]
+        Person.objects.filter(pk=person.pk).update(
+            id_number=None,
+            id_number_index=None,
+            phone=None,
+            phone_index="",
+            phone_tail="",
+            version=F("version") + 1,
+        )
+        changes["erased"] = [None, erased]
+    audit_record(
+        actor=actor,
+        action="consent.withdraw",
+        obj=consent,
+        unit_path=person.residence.path,
+        changes=changes,
+    )
+    return consent
+
+
+# --- households -----------------------------------------------------------------------------
+
+
+def _next_household_code(residence: OrgUnit) -> str:
+    taken = Household.objects.filter(residence=residence).count()
+    code = f"{residence.code}{taken + 1:04d}"
+    while Household.objects.filter(code=code).exists():
+        taken += 1
+        code = f"{residence.code}{taken + 1:04d}"
+    return code
+
+
+def _join(
+    actor: Any, household: Household, person: Person, relation: str, on: dt.date
+) -> Membership:
+    current = (
+        Membership.objects.filter(person=person, end__isnull=True)
+        .select_related("household")
+        .first()
+    )
+    if current is not None:
+        if current.household_id == household.pk:
+            raise _error(
+                ALREADY_MEMBER, "already_member", "person", name=person.name, code=household.code
+            )
+        _leave(actor, current, on)
+    if relation == Relation.HEAD:
+        head = household.memberships.filter(end__isnull=True, relation=Relation.HEAD).first()
+        if head is not None:
+            raise _error(
+                HEAD_EXISTS, "head_exists", "relation", code=household.code, name=head.person.name
+            )
+    membership = Membership.objects.create(
+        household=household, person=person, relation=relation, start=on
+    )
+    audit_record(
+        actor=actor,
+        action="household.join",
+        obj=membership,
+        unit_path=household.residence.path,
+        changes={"person": [None, person.pk], "relation": [None, relation], "start": [None, on]},
+    )
+    return membership
+
+
+def _leave(actor: Any, membership: Membership, on: dt.date) -> None:
+    if membership.end is not None:
+        raise _error(ALREADY_ENDED, "already_ended", None, date=membership.end)
+    membership.end = max(on, membership.start + dt.timedelta(days=1))
+    membership.save(update_fields=["end"])
+    audit_record(
+        actor=actor,
+        action="household.leave",
+        obj=membership,
+        unit_path=membership.household.residence.path,
+        changes={"end": [None, membership.end]},
+    )
+
+
+@transaction.atomic
+def household_create(
+    *, actor: Any, head: Person, address: str = "", on: dt.date | None = None
+) -> Household:
+    """A new household in the head's village, with her as its head (she leaves any other)."""
+    residence = head.residence
+    _check_residence(actor, residence)
+    household = Household.objects.create(
+        code=_next_household_code(residence),
+        residence=residence,
+        county_code=residence.county_code,
+        address=address.strip(),
+    )
+    audit_record(
+        actor=actor,
+        action="household.create",
+        obj=household,
+        unit_path=residence.path,
+        changes={"code": [None, household.code]},
+    )
+    _join(actor, household, head, Relation.HEAD, on or timezone.localdate())
+    return household
+
+
+@transaction.atomic
+def household_add_member(
+    *, actor: Any, household: Household, person: Person, relation: str, on: dt.date | None = None
+) -> Membership:
+    """Add a person; a member of another household moves, and her old membership ends."""
+    if actor is not None:
+        access.require(actor, Perm.EDIT, household.residence)
+        access.require(actor, Perm.EDIT, person.residence)
+    return _join(actor, household, person, relation, on or timezone.localdate())
+
+
+@transaction.atomic
+def membership_end(*, actor: Any, membership: Membership, on: dt.date | None = None) -> None:
+    if actor is not None:
+        access.require(actor, Perm.EDIT, membership.household.residence)
+    _leave(actor, membership, on or timezone.localdate())
+
+
+# --- categories -----------------------------------------------------------------------------
+
+
+def _sixteenth_birthday(born: dt.date) -> dt.date:
+    try:
+        return born.replace(year=born.year + LEFT_BEHIND_UNTIL)
+    except ValueError:  # born on 29 February
+        return dt.date(born.year + LEFT_BEHIND_UNTIL, 3, 1)
+
+
+@transaction.atomic
+def category_add(
+    *,
+    actor: Any,
+    person: Person,
+    category: str,
+    start: dt.date,
+    end: dt.date | None = None,
+    disability_type: str = "",
+    disability_grade: int | None = None,
+    left_behind: dict[str, Any] | None = None,
+    note: str = "",
+) -> CategoryPeriod:
+    """Record that a person holds a category from `start` (to `end`, exclusive).
+
+    A left-behind child's period ends by itself on her 16th birthday.
+    """
+    if actor is not None:
+        access.require(actor, Perm.EDIT, person.residence)
+    label = Category(category).label
+    if end is not None and end <= start:
+        raise _error(CATEGORY_DATES, "invalid_dates", "end")
+    if category in SENSITIVE_CATEGORIES and not _has_consent(
+        person, (ConsentPurpose.REGISTRY, ConsentPurpose.CHILD_CARE)
+    ):
+        raise _error(CONSENT_REQUIRED, "consent_required", "consent")
+    if category == Category.LEFT_BEHIND_CHILD:
+        if person.birth_date is None:
+            raise _error(LEFT_BEHIND_NEEDS_BIRTH, "birth_date_required", "start")
+        sixteen = _sixteenth_birthday(person.birth_date)
+        if start >= sixteen:
+            raise _error(
+                LEFT_BEHIND_TOO_OLD, "too_old", "start", name=person.name, birthday=sixteen
+            )
+        end = min(end or sixteen, sixteen)
+        if not left_behind or not left_behind.get("parents"):
+            raise _error(LEFT_BEHIND_DETAILS, "details_required", "parents")
+    if category == Category.DISABLED and (
+        not disability_type or disability_grade not in (1, 2, 3, 4)
+    ):
+        raise _error(DISABILITY_DETAILS, "details_required", "disability_grade")
+    if category == Category.CENTENARIAN:
+        age = person.age_on(start)
+        if age is None or age < 100:
+            raise _error(CENTENARIAN_AGE, "too_young", "start", name=person.name, date=start)
+    overlapping = person.categories.filter(category=category).filter(
+        Q(end__isnull=True) | Q(end__gt=start)
+    )
+    if end is not None:
+        overlapping = overlapping.filter(start__lt=end)
+    clash = overlapping.first()
+    if clash is not None:
+        raise _error(
+            CATEGORY_OVERLAP,
+            "overlap",
+            "start",
+            name=person.name,
+            category=label,
+            start=clash.start,
+        )
+    period = CategoryPeriod.objects.create(
+        person=person,
+        category=category,
+        start=start,
+        end=end,
+        disability_type=disability_type,
+        disability_grade=disability_grade,
+        note=note.strip(),
+        recorded_by=actor if actor is not None else None,
+    )
+    if category == Category.LEFT_BEHIND_CHILD:
+        assert left_behind is not None  # noqa: S101 - checked above
+        LeftBehindDetail.objects.create(period=period, **left_behind)
+    audit_record(
+        actor=actor,
+        action="category.add",
+        obj=period,
+        unit_path=person.residence.path,
+        changes={
+            "person": [None, person.pk],
+            "category": [None, category],
+            "start": [None, start],
+            "end": [None, end],
+        },
+    )
+    return period
+
+
+@transaction.atomic
+def category_end(*, actor: Any, period: CategoryPeriod, end: dt.date) -> CategoryPeriod:
+    if actor is not None:
+        access.require(actor, Perm.EDIT, period.person.residence)
+    if end <= period.start:
+        raise _error(CATEGORY_DATES, "invalid_dates", "end")
+    if period.end is not None and period.end <= timezone.localdate() and end > period.end:
+        raise _error(ALREADY_ENDED, "already_ended", "end", date=period.end)
+    before = period.end
+    period.end = end if period.end is None else min(end, period.end)
+    period.save(update_fields=["end"])
+    audit_record(
+        actor=actor,
+        action="category.end",
+        obj=period,
+        unit_path=period.person.residence.path,
+        changes={"end": [before, period.end]},
+    )
+    return period
