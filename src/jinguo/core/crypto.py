@@ -272,7 +272,8 @@ def decrypt(token: str, *, context: str) -> str:
         plaintext = cipher.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
     except InvalidTag:
         raise DecryptionError(
-            f"{context}: the value does not authenticate (altered, or from another column)"
+            f"{context}: the value does not authenticate (altered, copied from another "
+            f"column, or {kid!r} is not the key it was encrypted with)"
         ) from None
     return plaintext.decode("utf-8")
 

@@ -30,7 +30,9 @@ from django.core import checks
 from django.core.exceptions import FieldError
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Lookup, Transform
+from django.db.models import Case, Lookup, Transform, Value
+from django.db.models.expressions import Col
+from django.db.models.functions import Cast
 
 from jinguo.core import crypto
 
@@ -83,13 +85,25 @@ class EncryptedTextField(models.TextField[str | None, str | None]):
         return super().get_db_prep_save(value, connection)
 
     def _is_own_expression(self, expression: Any) -> bool:
-        # bulk_update() writes Case(When(..., then=Value(v, output_field=field))), cast to the
-        # field on PostgreSQL; those Values go through get_prep_value and are encrypted.
-        output = getattr(expression, "_output_field_or_none", None)
-        return (
-            isinstance(output, EncryptedTextField)
-            and output.encryption_context == self.encryption_context
-        )
+        """Whether writing `expression` still encrypts: the field's own Values and column.
+
+        bulk_update() writes ``Case(When(pk=…, then=Value(v, output_field=field)))``, cast to
+        the field on PostgreSQL; those Values go through get_prep_value when compiled.
+        """
+        if isinstance(expression, Value) and expression.value is None:
+            return True  # NULL, as in bulk_update's ELSE branch
+        if isinstance(expression, Value | Col):
+            output = getattr(expression, "_output_field_or_none", None)
+            return (
+                isinstance(output, EncryptedTextField)
+                and output.encryption_context == self.encryption_context
+            )
+        if isinstance(expression, Cast):
+            return self._is_own_expression(expression.source_expressions[0])
+        if isinstance(expression, Case):
+            results = [when.result for when in expression.cases]
+            return all(self._is_own_expression(value) for value in [*results, expression.default])
+        return False
 
     def value_to_string(self, obj: models.Model) -> str:
         value = self.value_from_object(obj)

@@ -57,7 +57,7 @@ def mask_phone(value: str | None) -> str:
 
 
 def mask_name(value: str | None) -> str:
-    """``王芳`` → ``王*``, ``王小芳`` → ``王*芳``, ``乌云其其格`` → ``乌***格``; one character: ``*``."""
+    """``王芳`` → ``王*``, ``王小芳`` → ``王*芳``, ``乌云其其格`` → ``乌***格``; ``芳`` → ``*``."""
     if not value:
         return ""
     if len(value) == 2:

@@ -83,6 +83,8 @@ class Command(BaseCommand):
                 f"{model._meta.label_lower}.{field_name}: {per_key} empty={counts.empty} "
                 f"other={counts.other} needing rotation={counts.needing_rotation(ring.current)}"
             )
+        for index in crypto.blind_indexes():
+            self.stdout.write(f"{index.label}: blind index of {index.source_field}")
 
     def rotate(self, batch_size: int) -> None:
         current = crypto.current_key_id()
@@ -90,18 +92,18 @@ class Command(BaseCommand):
             crypto.rotate_field(model, field_name, batch_size=batch_size)
             for model, field_name in crypto.encrypted_fields()
         ]
-        self.report(reports, f"re-encrypted under {current}")
+        self.report(reports, f"re-encrypted under {current}", "no encrypted fields registered")
 
     def reindex(self, batch_size: int) -> None:
         reports = [
             crypto.reindex_blind_index(index, batch_size=batch_size)
             for index in crypto.blind_indexes()
         ]
-        self.report(reports, "blind indexes rewritten")
+        self.report(reports, "blind indexes rewritten", "no blind indexes registered")
 
-    def report(self, reports: list[crypto.BatchReport], done: str) -> None:
+    def report(self, reports: list[crypto.BatchReport], done: str, nothing: str) -> None:
         if not reports:
-            self.stdout.write("nothing registered")
+            self.stdout.write(nothing)
         for report in reports:
             self.stdout.write(f"{report.label}: {report.changed} {done}")
         unreadable = [report for report in reports if report.unreadable_count]
