@@ -2,10 +2,14 @@
 
 Each benchmark runs its contenders in the same process on the same data, alternating them,
 and reports the median of several rounds. Absolute times on shared machines are noise;
-the ratio between contenders is the figure to read.
+the ratio between contenders is the figure to read. Benchmarks with an absolute goal (the
+people registry's searches and duplicate scan) print a second table: p95 against the goal.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/jinguo_bench make bench
 runs them on PostgreSQL instead of a fresh SQLite file.
+
+    BENCH_PEOPLE=1000000      people in bench_people (default 100,000)
+    BENCH_ONLY=people         run only the named benchmarks (subtree, audit, people)
 """
 
 from __future__ import annotations
@@ -28,10 +32,18 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import bench_audit, bench_subtree
-    from bench.harness import print_table
+    from bench import bench_audit, bench_people, bench_subtree
+    from bench.harness import GoalRow, Row, print_table
 
-    rows = [*bench_subtree.run(), *bench_audit.run()]
+    benchmarks = {"subtree": bench_subtree, "audit": bench_audit, "people": bench_people}
+    only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
+    unknown = set(only) - set(benchmarks)
+    if unknown:
+        sys.exit(f"BENCH_ONLY: unknown benchmark(s) {sorted(unknown)}; use {sorted(benchmarks)}")
+    rows: list[Row | GoalRow] = []
+    for name, module in benchmarks.items():
+        if not only or name in only:
+            rows += module.run()
     print_table(rows, database=os.environ["DATABASE_URL"].split(":", 1)[0])
     sys.exit(0)
 

@@ -11,6 +11,10 @@ from __future__ import annotations
 import os
 import sys
 
+# The request path without its query string: a search for an ID number or a phone must not
+# land in the access log (%(U)s is the path alone, %(r)s would be the whole request line).
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'
+
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
@@ -43,6 +47,8 @@ def serve(args: list[str]) -> None:
             os.environ.get("JINGUO_WORKERS", "2"),
             "--access-logfile",
             "-",
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
             "--env",
             f"DJANGO_SETTINGS_MODULE={os.environ['DJANGO_SETTINGS_MODULE']}",
         ],

@@ -9,13 +9,18 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from jinguo.api.auth import TokenAuth
 from jinguo.api.orgunits import router as orgunits_router
+from jinguo.api.people import households_router
+from jinguo.api.people import router as people_router
 from jinguo.api.users import router as users_router
 from jinguo.core.errors import ApplicationError
 
 api = NinjaAPI(
     title="Jinguo API",
     version="1",
-    description="Org units and users of Jinguo (巾帼). Authenticate with `Bearer <token>`.",
+    description=(
+        "Org units, users, people and households of Jinguo (巾帼). "
+        "Authenticate with `Bearer <token>`."
+    ),
     auth=TokenAuth(),
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -23,15 +28,22 @@ api = NinjaAPI(
 )
 api.add_router("/orgunits", orgunits_router)
 api.add_router("/users", users_router)
+api.add_router("/people", people_router)
+api.add_router("/households", households_router)
 
 
 def _bilingual(code: str, zh: str, en: str) -> dict[str, str | None]:
     return {"code": code, "field": None, "message": zh, "message_en": en}
 
 
+# Refusals that are not the request's fault: a stale version means "read it again".
+_APPLICATION_ERROR_STATUS = {"edit_conflict": 409}
+
+
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=400)
+    status = _APPLICATION_ERROR_STATUS.get(exc.code, 400)
+    return api.create_response(request, exc.as_dict(), status=status)
 
 
 @api.exception_handler(Http404)

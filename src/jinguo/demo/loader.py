@@ -17,7 +17,11 @@ What is loaded (see `jinguo.demo.places`, which says how much of it is invented)
 * a Women's Home (妇女之家) under each village and community (366) and under each of the 61
   two-new organisations: 427, opened between 2012 and mid-2014 on a date derived from the code
   of the unit it serves (or the name of the organisation), so that every run gives the same
-  dates.
+  dates;
+* the people of `jinguo.demo.people`: the 1,355 left-behind children of the summary in their
+  grandparents' households, the single mothers, empty-nest mothers, centenarians and poor
+  households it names, through the people services. A database that has the tree from before
+  the people existed gets only the people.
 
 白音昌乡: public sources say it was merged into 新镇 in April 2006, and `places` keeps it for the
 demo's sake. It is created with its villages and federation in 1999 and merged on 2006-04-01
@@ -46,7 +50,7 @@ from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.accounts.services import user_create
 from jinguo.audit.models import AuditEntry
-from jinguo.demo import places
+from jinguo.demo import people, places
 from jinguo.demo.places import Org, Township
 from jinguo.orgunits.models import Kind, OrgUnit
 from jinguo.orgunits.services import orgunit_create, orgunit_merge
@@ -148,6 +152,10 @@ class LoadResult:
     audit_entries: int = 0
     closed: tuple[str, ...] = ()
     open_by_kind: dict[str, int] = field(default_factory=dict)
+    people: int = 0
+    households: int = 0
+    # True when only the people were loaded, into a tree that was already there.
+    people_only: bool = False
 
 
 def _day_between(key: str, first: dt.date, last: dt.date) -> dt.date:
@@ -322,14 +330,26 @@ def open_units_by_kind(banner: OrgUnit) -> dict[str, int]:
 
 
 def load_demo() -> LoadResult:
-    """Load the demo in one transaction, unless the banner is already there."""
-    if demo_loaded():
-        return LoadResult(loaded=False)
+    """Load the demo in one transaction, unless the banner (and its people) are already there."""
     started = time.perf_counter()
     audit_before = AuditEntry.objects.count()
+    if demo_loaded():
+        if people.people_loaded():
+            return LoadResult(loaded=False)
+        with transaction.atomic():
+            added = people.load_people()
+        return LoadResult(
+            loaded=True,
+            seconds=time.perf_counter() - started,
+            audit_entries=AuditEntry.objects.count() - audit_before,
+            people=added.people,
+            households=added.households,
+            people_only=True,
+        )
     with transaction.atomic():
         banner = _load_tree()
         users = _load_users()
+        added = people.load_people()
     subtree = OrgUnit.objects.subtree(banner)
     return LoadResult(
         loaded=True,
@@ -339,6 +359,8 @@ def load_demo() -> LoadResult:
         audit_entries=AuditEntry.objects.count() - audit_before,
         closed=tuple(subtree.filter(closed_on__isnull=False).values_list("name", flat=True)),
         open_by_kind=open_units_by_kind(banner),
+        people=added.people,
+        households=added.households,
     )
 
 

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from jinguo.people.models import (
     Household,
     Membership,
     Person,
+    PersonMerge,
     holds_category,
 )
 from jinguo.people.services import id_index, name_pinyin, normalise_phone, phone_index
@@ -140,7 +141,8 @@ def household_members(household: Household, *, include_past: bool = False) -> Qu
     members = household.memberships.select_related("person")
     if not include_past:
         members = members.filter(end__isnull=True)
-    return members.order_by("end", "start")
+    # Current members (no end) first on every database: SQLite puts NULLs first, PostgreSQL last.
+    return members.order_by(F("end").asc(nulls_first=True), "start", "pk")
 
 
 @dataclass(frozen=True)
@@ -207,3 +209,13 @@ def person_possible_matches(
     if exclude is not None:
         people = people.exclude(pk=exclude.pk)
     return list(people.order_by("pk")[:limit])
+
+
+def merge_list(actor: Any) -> QuerySet[PersonMerge]:
+    """Merges not undone whose surviving record the reader may see, latest first."""
+    merges = PersonMerge.objects.filter(undone_at__isnull=True)
+    return (
+        access.scoped(actor, merges, path_field="survivor__residence__path")
+        .select_related("survivor__residence", "merged__residence", "merged_by")
+        .order_by("-merged_at", "-pk")
+    )

@@ -19,6 +19,7 @@ from jinguo.accounts.roles import Perm
 from jinguo.audit.services import audit_record, changes_between
 from jinguo.core.crypto import blind_index
 from jinguo.core.errors import ApplicationError
+from jinguo.core.masking import mask_phone
 from jinguo.orgunits import access
 from jinguo.orgunits.models import Level, OrgUnit
 from jinguo.people import ethnicity, idnumbers
@@ -86,6 +87,7 @@ DISABILITY_DETAILS = _("Give the disability type and grade (1 to 4).")
 CENTENARIAN_AGE = _("%(name)s is not yet 100 on %(date)s.")
 ALREADY_WITHDRAWN = _("This consent was already withdrawn on %(date)s.")
 ALREADY_ENDED = _("This period already ended on %(date)s.")
+MEMBERSHIP_DATES = _("A membership cannot end before it began (%(start)s).")
 HEAD_EXISTS = _("Household %(code)s already has a head: %(name)s.")
 ALREADY_MEMBER = _("%(name)s is already a member of household %(code)s.")
 
@@ -114,7 +116,8 @@ def normalise_phone(raw: str) -> str:
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if digits and not (len(digits) == 11 and digits[0] == "1") and not 7 <= len(digits) <= 12:
-        raise _error(INVALID_PHONE, "invalid_phone", "phone", phone=raw)
+        # Masked: a mistyped number usually holds the real one, and messages reach the logs.
+        raise _error(INVALID_PHONE, "invalid_phone", "phone", phone=mask_phone(digits))
     return digits
 
 
@@ -264,7 +267,10 @@ def person_register(
         ethnicity_code=ethnicity,
     )
     index = _check_id_free(actor, who.id_number) if who.id_number else None
-    if (who.id_number or who.phone) and consent is None:
+    # Only the registry consent covers the ID number and phone: withdrawing it erases them.
+    if (who.id_number or who.phone) and (
+        consent is None or consent.purpose != ConsentPurpose.REGISTRY
+    ):
         raise _error(CONSENT_REQUIRED, "consent_required", "consent")
     if consent is not None:
         _check_consent_giver(who.name, who.birth_date, consent)
@@ -325,7 +331,8 @@ def person_update(*, actor: Any, person: Person, version: int, **fields: Any) ->
     residence = fields.pop("residence", current.residence)
     if residence.pk != current.residence_id:
         _check_residence(actor, residence)
-    touched_id = "id_number" in fields
+    # A new ID number brings its own birth date and sex; removing one keeps those on record.
+    touched_id = bool(str(fields.get("id_number") or "").strip())
     who = _clean_identity(
         name=fields.pop("name", current.name),
         sex=fields.pop("sex", None if touched_id else current.sex),
@@ -422,9 +429,17 @@ def consent_record(*, actor: Any, person: Person, consent: ConsentInput) -> Cons
     if actor is not None:
         access.require(actor, Perm.EDIT, person.residence)
     _check_consent_giver(person.name, person.birth_date, consent)
-    person.consents.filter(purpose=consent.purpose, withdrawn_on__isnull=True).update(
-        withdrawn_on=consent.given_on
-    )
+    # A new consent for the same purpose replaces the one in force, which ends that day.
+    for prior in person.consents.filter(purpose=consent.purpose, withdrawn_on__isnull=True):
+        prior.withdrawn_on = max(consent.given_on, prior.given_on)
+        prior.save(update_fields=["withdrawn_on"])
+        audit_record(
+            actor=actor,
+            action="consent.replace",
+            obj=prior,
+            unit_path=person.residence.path,
+            changes={"withdrawn_on": [None, prior.withdrawn_on]},
+        )
     return _consent_create(actor, person, consent)
 
 
@@ -508,7 +523,9 @@ def _join(
 def _leave(actor: Any, membership: Membership, on: dt.date) -> None:
     if membership.end is not None:
         raise _error(ALREADY_ENDED, "already_ended", None, date=membership.end)
-    membership.end = max(on, membership.start + dt.timedelta(days=1))
+    if on < membership.start:
+        raise _error(MEMBERSHIP_DATES, "invalid_dates", "on", start=membership.start)
+    membership.end = on
     membership.save(update_fields=["end"])
     audit_record(
         actor=actor,

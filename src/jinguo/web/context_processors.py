@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from jinguo.accounts.roles import Perm
 from jinguo.orgunits import access
-from jinguo.web.navigation import WORK_AREAS
+from jinguo.web.navigation import PEOPLE_PAGES, WORK_AREAS
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "work_areas": WORK_AREAS,
+        "people_pages": PEOPLE_PAGES,
         "nav_can_manage_users": bool(access.scope_paths(user, Perm.MANAGE_USERS)),
         "nav_can_audit": bool(access.scope_paths(user, Perm.VIEW_AUDIT)),
     }

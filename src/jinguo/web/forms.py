@@ -21,7 +21,10 @@ class ServiceForm(forms.Form):
 
 
 class DateField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"})
+    """A date picker. Its value is written as YYYY-MM-DD whatever the language: the browser's
+    date input accepts nothing else, and the Chinese input format (2015/01/01) left it empty."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class UnitCreateForm(ServiceForm):

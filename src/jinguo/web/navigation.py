@@ -52,3 +52,26 @@ WORK_AREAS: tuple[WorkArea, ...] = (
     ),
 )
 WORK_AREAS_BY_KEY = {area.key: area for area in WORK_AREAS}
+
+# The pages under "People" (人员) in the navigation: the registry and what hangs off a person.
+PEOPLE_PAGES = frozenset(
+    {
+        "person_index",
+        "person_register",
+        "person_detail",
+        "person_edit",
+        "person_replace_id_number",
+        "person_replace_phone",
+        "person_reveal",
+        "category_add",
+        "category_end",
+        "consent_add",
+        "consent_withdraw",
+        "household_create",
+        "household_detail",
+        "household_add_member",
+        "membership_end",
+        "duplicate_index",
+        "duplicate_scan_progress",
+    }
+)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jinguo.web.views import account, audit, home, units, users
+from jinguo.web.views import account, audit, home, people, units, users
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -34,4 +34,59 @@ urlpatterns = [
     path("audit/", audit.audit_index, name="audit_index"),
     path("audit/verify/", audit.audit_verify_start, name="audit_verify"),
     path("progress/<uuid:progress_id>/", audit.progress_detail, name="progress_detail"),
+    # The people registry (人员): people, their households, categories and consents.
+    path("people/", people.person_index, name="person_index"),
+    path("people/new/", people.person_register, name="person_register"),
+    path("people/<int:person_id>/", people.person_detail, name="person_detail"),
+    path("people/<int:person_id>/edit/", people.person_edit, name="person_edit"),
+    path(
+        "people/<int:person_id>/id-number/",
+        people.person_replace_id_number,
+        name="person_replace_id_number",
+    ),
+    path("people/<int:person_id>/phone/", people.person_replace_phone, name="person_replace_phone"),
+    path("people/<int:person_id>/reveal/", people.person_reveal, name="person_reveal"),
+    path("people/<int:person_id>/categories/add/", people.category_add, name="category_add"),
+    path(
+        "people/<int:person_id>/categories/<int:period_id>/end/",
+        people.category_end,
+        name="category_end",
+    ),
+    path("people/<int:person_id>/consents/add/", people.consent_add, name="consent_add"),
+    path(
+        "people/<int:person_id>/consents/<int:consent_id>/withdraw/",
+        people.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("people/<int:person_id>/household/new/", people.household_create, name="household_create"),
+    path("households/<int:household_id>/", people.household_detail, name="household_detail"),
+    path(
+        "households/<int:household_id>/members/add/",
+        people.household_add_member,
+        name="household_add_member",
+    ),
+    path(
+        "households/<int:household_id>/members/<int:membership_id>/end/",
+        people.membership_end,
+        name="membership_end",
+    ),
+    path("people/duplicates/", people.duplicate_index, name="duplicate_index"),
+    path("people/duplicates/scan/", people.duplicate_scan, name="duplicate_scan"),
+    path(
+        "people/duplicates/scan/<uuid:progress_id>/",
+        people.duplicate_scan_progress,
+        name="duplicate_scan_progress",
+    ),
+    path("people/duplicates/<int:pair_id>/merge/", people.duplicate_merge, name="duplicate_merge"),
+    path(
+        "people/duplicates/<int:pair_id>/distinct/",
+        people.duplicate_distinct,
+        name="duplicate_distinct",
+    ),
+    path(
+        "people/duplicates/<int:pair_id>/reopen/",
+        people.duplicate_reopen,
+        name="duplicate_reopen",
+    ),
+    path("people/merges/<int:merge_id>/undo/", people.merge_undo, name="merge_undo"),
 ]

@@ -31,6 +31,15 @@ from jinguo.accounts.services import api_token_create
 from jinguo.core.progress import progress_start
 from jinguo.orgunits.models import Kind, OrgUnit
 from jinguo.orgunits.services import orgunit_create
+from jinguo.people import idnumbers
+from jinguo.people.models import DuplicatePair, Person
+from jinguo.people.services import (
+    ConsentInput,
+    category_add,
+    household_add_member,
+    household_create,
+    person_register,
+)
 from jinguo.testing import OPENED, build_tree, make_user
 
 LOGIN = "login"  # expected outcome: a redirect to the sign-in page
@@ -78,6 +87,90 @@ def build_world() -> World:
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+# --- people in the target village -----------------------------------------------------------------
+
+MATRIX_ID = idnumbers.generate("152326", OPENED.replace(year=1980), "F", 7)
+REGISTRY_CONSENT = ConsentInput(
+    purpose="registry", scope="登记", given_by="self", giver_name="王芳", given_on=OPENED
+)
+
+
+def _resident(world: World, name: str = "王芳", **fields: Any) -> Person:
+    fields.setdefault("sex", "F")
+    return person_register(actor=None, name=name, residence=world.target, **fields)
+
+
+def _person(world: World) -> dict[str, Any]:
+    return {"person_id": _resident(world).pk}
+
+
+def _person_with_id(world: World) -> dict[str, Any]:
+    person = _resident(world, id_number=MATRIX_ID, phone="13812345678", consent=REGISTRY_CONSENT)
+    return {"person_id": person.pk}
+
+
+def _period(world: World) -> dict[str, Any]:
+    person = _resident(world)
+    period = category_add(actor=None, person=person, category="low_income", start=OPENED)
+    return {"person_id": person.pk, "period_id": period.pk}
+
+
+def _consent(world: World) -> dict[str, Any]:
+    person = _resident(world, phone="13812345678", consent=REGISTRY_CONSENT)
+    return {"person_id": person.pk, "consent_id": person.consents.get().pk}
+
+
+def _household(world: World) -> dict[str, Any]:
+    household = household_create(actor=None, head=_resident(world), on=OPENED)
+    _resident(world, "李强", sex="M")
+    return {"household_id": household.pk}
+
+
+def _membership(world: World) -> dict[str, Any]:
+    household = household_create(actor=None, head=_resident(world), on=OPENED)
+    child = _resident(world, "王小芳")
+    membership = household_add_member(
+        actor=None, household=household, person=child, relation="child", on=OPENED
+    )
+    return {"household_id": household.pk, "membership_id": membership.pk}
+
+
+def _joining(world: World) -> dict[str, Any]:
+    return {"person": Person.objects.get(name="李强").pk}
+
+
+def _pair(world: World, status: str = DuplicatePair.Status.OPEN) -> dict[str, Any]:
+    a, b = _resident(world), _resident(world)
+    pair = DuplicatePair.objects.create(
+        person_a=a, person_b=b, score="0.9", reasons=["same_name"], status=status
+    )
+    return {"pair_id": pair.pk}
+
+
+def _merge(world: World) -> dict[str, Any]:
+    from jinguo.people.merging import duplicate_merge
+
+    pair = DuplicatePair.objects.get(pk=_pair(world)["pair_id"])
+    merge = duplicate_merge(actor=None, pair=pair, survivor=pair.person_a)
+    return {"merge_id": merge.pk}
+
+
+def _person_fields(world: World) -> dict[str, Any]:
+    return {
+        "name": "王芳",
+        "sex": "F",
+        "birth_date": "1980-01-01",
+        "residence": world.target.pk,
+        "occupation": "刺绣",
+        "version": 1,
+    }
+
+
+def _edit(role: Role = Role.VILLAGE_DIRECTOR) -> dict[str, Any]:
+    """Pages that change a person's records: the director may, the auditor only looks."""
+    return {"role": role, "weak_role": Role.AUDITOR, "weak": 403}
 
 
 # --- matrix entries -------------------------------------------------------------------------------
@@ -260,6 +353,154 @@ UNIT_MATRIX: dict[str, UnitRoute] = {
         weak_role=Role.VILLAGE_DIRECTOR,
         weak=404,
     ),
+    # The people registry: a person, her household, categories and consents in the target village.
+    "person_detail": UnitRoute(kwargs=_person, calls=(Call("get", 200),), role=Role.COUNTY_STAFF),
+    "person_edit": UnitRoute(
+        kwargs=_person, calls=(Call("get", 200), Call("post", 302, _person_fields)), **_edit()
+    ),
+    "person_replace_id_number": UnitRoute(
+        kwargs=lambda w: {"person_id": _consent(w)["person_id"]},
+        calls=(
+            Call("get", 200),
+            Call("post", 302, lambda w: {"id_number": MATRIX_ID, "version": 1}),
+        ),
+        **_edit(),
+    ),
+    "person_replace_phone": UnitRoute(
+        kwargs=_person_with_id,
+        calls=(Call("get", 200), Call("post", 302, lambda w: {"phone": "", "version": 1})),
+        **_edit(),
+    ),
+    # Only the county administrator may see a full ID number; her staff see it masked.
+    "person_reveal": UnitRoute(
+        kwargs=_person_with_id,
+        calls=(
+            Call("get", 200, lambda w: {"field": "id_number"}),
+            Call("post", 200, lambda w: {"field": "id_number", "reason": "核对身份"}),
+        ),
+        role=Role.COUNTY_ADMIN,
+        weak_role=Role.COUNTY_STAFF,
+        weak=403,
+    ),
+    "category_add": UnitRoute(
+        kwargs=_person,
+        calls=(
+            Call("get", 200),
+            Call("post", 302, lambda w: {"category": "low_income", "start": ON}),
+        ),
+        **_edit(),
+    ),
+    "category_end": UnitRoute(
+        kwargs=_period,
+        calls=(Call("get", 200), Call("post", 302, lambda w: {"on": "2016-01-01"})),
+        **_edit(),
+    ),
+    "consent_add": UnitRoute(
+        kwargs=_person,
+        calls=(
+            Call("get", 200),
+            Call(
+                "post",
+                302,
+                lambda w: {"purpose": "health", "given_by": "self", "given_on": ON},
+            ),
+        ),
+        **_edit(),
+    ),
+    "consent_withdraw": UnitRoute(
+        kwargs=_consent,
+        calls=(Call("get", 200), Call("post", 302, lambda w: {"on": ON})),
+        **_edit(),
+    ),
+    "household_create": UnitRoute(
+        kwargs=_person,
+        calls=(Call("get", 200), Call("post", 302, lambda w: {"address": "", "on": ON})),
+        **_edit(),
+    ),
+    "household_detail": UnitRoute(
+        kwargs=_household,
+        calls=(
+            Call("get", 200),
+            Call("post", 302, lambda w: {"q": "lq"}),
+            Call("post", 200, lambda w: {"q": "13812345678"}),
+        ),
+        role=Role.COUNTY_STAFF,
+    ),
+    "household_add_member": UnitRoute(
+        kwargs=_household,
+        calls=(
+            Call("get", 200, _joining),
+            Call("post", 302, lambda w: {**_joining(w), "relation": "spouse", "on": ON}),
+        ),
+        **_edit(),
+    ),
+    "membership_end": UnitRoute(
+        kwargs=_membership,
+        calls=(Call("get", 200), Call("post", 302, lambda w: {"on": "2016-01-01"})),
+        **_edit(),
+    ),
+    "duplicate_merge": UnitRoute(
+        kwargs=_pair, calls=(Call("post", 302, lambda w: {"survivor": "a"}),), **_edit()
+    ),
+    "duplicate_distinct": UnitRoute(kwargs=_pair, calls=(Call("post", 302),), **_edit()),
+    "duplicate_reopen": UnitRoute(
+        kwargs=lambda w: _pair(w, DuplicatePair.Status.DISTINCT),
+        calls=(Call("post", 302),),
+        **_edit(),
+    ),
+    "merge_undo": UnitRoute(kwargs=_merge, calls=(Call("post", 302),), **_edit()),
+    "api:get_person": UnitRoute(
+        kwargs=_person_with_id, calls=(Call("get", 200),), role=Role.COUNTY_STAFF
+    ),
+    "api:create_person": UnitRoute(
+        kwargs=lambda w: {},
+        calls=(
+            Call(
+                "post",
+                201,
+                lambda w: {"name": "王芳", "sex": "F", "residence_id": w.target.pk},
+            ),
+        ),
+        **_edit(),
+    ),
+    "api:update_person": UnitRoute(
+        kwargs=_person,
+        calls=(Call("patch", 200, lambda w: {"version": 1, "occupation": "刺绣"}),),
+        **_edit(),
+    ),
+    "api:list_categories": UnitRoute(
+        kwargs=_person, calls=(Call("get", 200),), role=Role.COUNTY_STAFF
+    ),
+    "api:add_category": UnitRoute(
+        kwargs=_person,
+        calls=(Call("post", 201, lambda w: {"category": "low_income", "start": ON}),),
+        **_edit(),
+    ),
+    "api:end_category": UnitRoute(
+        kwargs=_period, calls=(Call("post", 200, lambda w: {"end": "2016-01-01"}),), **_edit()
+    ),
+    "api:create_household": UnitRoute(
+        kwargs=lambda w: {},
+        calls=(Call("post", 201, lambda w: {"head_id": _resident(w).pk}),),
+        **_edit(),
+    ),
+    "api:get_household": UnitRoute(
+        kwargs=_household, calls=(Call("get", 200),), role=Role.COUNTY_STAFF
+    ),
+    "api:add_member": UnitRoute(
+        kwargs=_household,
+        calls=(
+            Call(
+                "post",
+                201,
+                lambda w: {"person_id": _joining(w)["person"], "relation": "spouse"},
+            ),
+        ),
+        **_edit(),
+    ),
+    "api:end_membership": UnitRoute(
+        kwargs=_membership, calls=(Call("post", 200, lambda w: {"on": "2016-01-01"}),), **_edit()
+    ),
 }
 
 # The roles of GLOBAL_MATRIX, and where each holds its grant.
@@ -325,6 +566,39 @@ GLOBAL_MATRIX: dict[str, GlobalRoute] = {
     "api:list_units": GlobalRoute(calls=(Call("get", 200),), expect=API_FOR_EVERYONE),
     "api:me": GlobalRoute(calls=(Call("get", 200),), expect=API_FOR_EVERYONE),
     "api:list_users": GlobalRoute(calls=(Call("get", 200),), expect=API_FOR_EVERYONE),
+    # The people registry: everyone may search (and finds only her scope); entering needs a role
+    # that edits, and the background scan one that verifies.
+    # A search for a number is answered in place; any other is redirected to an address.
+    "person_index": GlobalRoute(
+        calls=(
+            Call("get", 200),
+            Call("post", 302, lambda w: {"q": "wf"}),
+            Call("post", 200, lambda w: {"q": MATRIX_ID}),
+        ),
+        expect=PAGE_FOR_EVERYONE,
+    ),
+    "person_register": GlobalRoute(
+        calls=(
+            Call("get", 200),
+            Call("post", 302, lambda w: {"name": "王芳", "sex": "F", "residence": w.target.pk}),
+        ),
+        expect={**PAGE_FOR_EVERYONE, "no_grant": 404, "auditor": 404},
+    ),
+    "duplicate_index": GlobalRoute(
+        calls=(Call("get", 200),), expect={**PAGE_FOR_EVERYONE, "no_grant": 404, "auditor": 404}
+    ),
+    "duplicate_scan": GlobalRoute(
+        calls=(Call("post", 302),),
+        expect={
+            "anonymous": LOGIN,
+            "no_grant": 404,
+            "village_director": 404,
+            "township_chair": "ok",
+            "county_admin": "ok",
+            "auditor": 404,
+        },
+    ),
+    "api:list_people": GlobalRoute(calls=(Call("get", 200),), expect=API_FOR_EVERYONE),
 }
 
 
@@ -337,9 +611,14 @@ def _own_progress(world: World, owner: User) -> dict[str, Any]:
     return {"progress_id": progress_start(owner_id=owner.pk, label="job").pk}
 
 
+def _own_scan(world: World, owner: User) -> dict[str, Any]:
+    return {"progress_id": progress_start(owner_id=owner.pk, label="duplicates scan").pk}
+
+
 OWNER_MATRIX: dict[str, OwnerRoute] = {
     "token_revoke": OwnerRoute(kwargs=_own_token, calls=(Call("post", 302),)),
     "progress_detail": OwnerRoute(kwargs=_own_progress, calls=(Call("get", 200),)),
+    "duplicate_scan_progress": OwnerRoute(kwargs=_own_scan, calls=(Call("get", 200),)),
 }
 
 COVERED = {**PUBLIC, **UNIT_MATRIX, **GLOBAL_MATRIX, **OWNER_MATRIX}

@@ -14,7 +14,8 @@ from jinguo.demo.places import COUNTY
 
 class Command(BaseCommand):
     help = (
-        "Load the Naiman Banner demo (org tree of 2014 and one user per role) through the "
+        "Load the Naiman Banner demo (org tree of 2014, one user per role, the people of the "
+        "2014 work summary) through the "
         "services, in one transaction; skipped when the banner exists. --logins prints the "
         "demo logins only."
     )
@@ -32,6 +33,13 @@ class Command(BaseCommand):
             result = loader.load_demo()
         except ApplicationError as error:
             raise CommandError(f"demo data not loaded, nothing was written: {error}") from error
+        if result.people_only:
+            self.stdout.write(
+                f"{COUNTY.name} ({COUNTY.code}) was loaded before its demo people existed; "
+                f"added {result.people} people in {result.households} households "
+                f"in {result.seconds:.1f} s."
+            )
+            return
         if not result.loaded:
             self.stdout.write(
                 f"{COUNTY.name} ({COUNTY.code}) is already loaded; nothing to do. "
@@ -40,7 +48,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"Loaded {COUNTY.name} ({COUNTY.code}) in {result.seconds:.1f} s: "
-            f"{result.units} units, {result.users} users, {result.audit_entries} audit entries."
+            f"{result.units} units, {result.users} users, {result.people} people in "
+            f"{result.households} households, {result.audit_entries} audit entries."
         )
         self.stdout.write(loader.summary_table(result))
         kinds = result.open_by_kind
