@@ -11,42 +11,8 @@ from jinguo.orgunits.models import AREA_LEVEL, CODE_DIGITS, Kind
 
 # First two digits of GB/T 2260 codes: provinces, regions and municipalities.
 PROVINCE_PREFIXES = frozenset(
-    [
-        "11",
-        "12",
-        "13",
-        "14",
-        "15",
-        "21",
-        "22",
-        "23",
-        "31",
-        "32",
-        "33",
-        "34",
-        "35",
-        "36",
-        "37",
-        "41",
-        "42",
-        "43",
-        "44",
-        "45",
-        "46",
-        "50",
-        "51",
-        "52",
-        "53",
-        "54",
-        "61",
-        "62",
-        "63",
-        "64",
-        "65",
-        "71",
-        "81",
-        "82",
-    ]
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "  # noqa: SIM905
+    "50 51 52 53 54 61 62 63 64 65 71 81 82".split()
 )
 # Organisation codes: the code of the area they hang under, a letter for the kind, a number.
 ORG_CODE_LETTER: dict[str, str] = {

@@ -32,6 +32,14 @@ def unit_list(
     return units.order_by("code")
 
 
+def unit_by_code(user: Any, code: str) -> OrgUnit | None:
+    """The unit with this code if the user may see it; None when missing or out of scope."""
+    unit = OrgUnit.objects.filter(code=code.strip()).first()
+    if unit is None or not access.can(user, Perm.VIEW, unit):
+        return None
+    return unit
+
+
 def unit_children(user: Any, unit: OrgUnit, *, include_closed: bool = False) -> QuerySet[OrgUnit]:
     """The units directly below `unit`, each with how many open units lie directly below it.
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.errors import ApplicationError
+from jinguo.orgunits.codes import PROVINCE_PREFIXES
 
 Sex = Literal["F", "M"]
 
@@ -39,45 +40,7 @@ EARLIEST_BIRTH_DATE = date(1880, 1, 1)
 # (830000) instead of 71. Numbers starting with 9 are not citizen numbers: since 2023 the
 # foreigners' permanent residence card (外国人永久居留身份证) uses "9" + a province digit, and
 # its next digits are a nationality code, not an area code; they are refused here.
-PROVINCE_CODES = frozenset(
-    [
-        "11",
-        "12",
-        "13",
-        "14",
-        "15",
-        "21",
-        "22",
-        "23",
-        "31",
-        "32",
-        "33",
-        "34",
-        "35",
-        "36",
-        "37",
-        "41",
-        "42",
-        "43",
-        "44",
-        "45",
-        "46",
-        "50",
-        "51",
-        "52",
-        "53",
-        "54",
-        "61",
-        "62",
-        "63",
-        "64",
-        "65",
-        "71",
-        "81",
-        "82",
-        "83",
-    ]
-)
+PROVINCE_CODES = PROVINCE_PREFIXES | {"83"}  # 83: residence permits of Taiwan residents
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"

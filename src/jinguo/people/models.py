@@ -60,19 +60,19 @@ class Person(models.Model):
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_number = EncryptedTextField(_("citizen ID number"), null=True, blank=True)
     # HMAC of the normalised ID number: exact lookup and uniqueness without the plaintext.
-    id_number_index = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # NULL, not "", for "no ID number": the unique constraint admits any number of NULLs.
+    id_number_index = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     phone = EncryptedTextField(_("phone"), null=True, blank=True)
-    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
-    phone_tail = models.CharField(
-        _("last four digits of the phone"), max_length=4, blank=True, db_index=True
-    )
+    phone_index = models.CharField(max_length=64, blank=True)
+    phone_tail = models.CharField(_("last four digits of the phone"), max_length=4, blank=True)
     residence = models.ForeignKey(
         OrgUnit,
         on_delete=models.PROTECT,
         related_name="residents",
         verbose_name=_("village or community of residence"),
     )
-    county_code = models.CharField(_("county code"), max_length=6, db_index=True)
+    # Distribution key at scale, and the first column of the search indexes below.
+    county_code = models.CharField(_("county code"), max_length=6)
     hukou = models.CharField(
         _("household registration"), max_length=10, choices=Hukou.choices, blank=True
     )
@@ -106,9 +106,32 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # Plain Meta indexes rather than unique=/db_index=, which on PostgreSQL add a second
+        # pattern-ops index nobody uses. Searches inside a county go through the
+        # (county_code, prefix column) indexes; pattern ops serve LIKE 'prefix%' on PostgreSQL.
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_index"], name="person_id_number_unique"),
+        ]
         indexes = [
             models.Index(fields=["residence", "name"], name="person_residence_name_idx"),
             models.Index(fields=["birth_date"], name="person_birth_idx"),
+            models.Index(fields=["phone_index"], name="person_phone_index_idx"),
+            models.Index(fields=["phone_tail"], name="person_phone_tail_idx"),
+            models.Index(
+                fields=["county_code", "name_pinyin"],
+                opclasses=["varchar_ops", "varchar_pattern_ops"],
+                name="person_county_pinyin_idx",
+            ),
+            models.Index(
+                fields=["county_code", "name_initials"],
+                opclasses=["varchar_ops", "varchar_pattern_ops"],
+                name="person_county_initials_idx",
+            ),
+            models.Index(
+                fields=["county_code", "name"],
+                opclasses=["varchar_ops", "varchar_pattern_ops"],
+                name="person_county_name_idx",
+            ),
         ]
 
     def __str__(self) -> str:

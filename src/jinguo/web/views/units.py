@@ -76,10 +76,10 @@ def unit_children(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 def _unit_by_code(user: Any, code: str) -> OrgUnit:
-    unit = OrgUnit.objects.filter(code=code.strip()).only("pk").first()
+    unit = selectors.unit_by_code(user, code)
     if unit is None:
         raise Http404
-    return access.unit_get(user, unit.pk)
+    return unit
 
 
 def _unit_form_view(

@@ -13,7 +13,7 @@ from jinguo.accounts.models import Grant
 from jinguo.accounts.roles import Perm
 from jinguo.core.errors import ApplicationError
 from jinguo.orgunits import access
-from jinguo.orgunits.models import OrgUnit
+from jinguo.orgunits.selectors import unit_by_code
 from jinguo.web.forms import GrantForm, PasswordResetForm, UserCreateForm
 
 
@@ -22,13 +22,6 @@ def _require_user_manager(request: HttpRequest) -> None:
         request.user, Perm.VIEW_AUDIT
     ):
         raise Http404
-
-
-def _unit_for_grant(request: HttpRequest, code: str) -> OrgUnit | None:
-    unit = OrgUnit.objects.filter(code=code.strip()).first()
-    if unit is None or not access.can(request.user, Perm.VIEW, unit):
-        return None
-    return unit
 
 
 @login_required
@@ -52,7 +45,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        unit = _unit_for_grant(request, data["unit_code"])
+        unit = unit_by_code(request.user, data["unit_code"])
         if unit is None:
             form.add_error("unit_code", _("No unit with that code is within your scope."))
         else:
@@ -85,7 +78,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         if "grant-role" in request.POST:
             grant_form = GrantForm(request.POST, prefix="grant")
             if grant_form.is_valid():
-                unit = _unit_for_grant(request, grant_form.cleaned_data["unit_code"])
+                unit = unit_by_code(request.user, grant_form.cleaned_data["unit_code"])
                 if unit is None:
                     grant_form.add_error(
                         "unit_code", _("No unit with that code is within your scope.")
