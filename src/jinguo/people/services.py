@@ -87,6 +87,7 @@ DISABILITY_DETAILS = _("Give the disability type and grade (1 to 4).")
 CENTENARIAN_AGE = _("%(name)s is not yet 100 on %(date)s.")
 ALREADY_WITHDRAWN = _("This consent was already withdrawn on %(date)s.")
 ALREADY_ENDED = _("This period already ended on %(date)s.")
+HAS_MERGED_RECORDS = _("Other records were merged into %(name)s; undo those merges first.")
 MEMBERSHIP_DATES = _("A membership cannot end before it began (%(start)s).")
 HEAD_EXISTS = _("Household %(code)s already has a head: %(name)s.")
 ALREADY_MEMBER = _("%(name)s is already a member of household %(code)s.")
@@ -695,3 +696,24 @@ def category_end(*, actor: Any, period: CategoryPeriod, end: dt.date) -> Categor
         changes={"end": [before, period.end]},
     )
     return period
+
+
+@transaction.atomic
+def person_delete(*, actor: Any, person: Person, reason: str) -> None:
+    """Remove a record entered by mistake (an import undone), with its consents, categories
+    and memberships. A record another one was merged into is kept."""
+    if actor is not None:
+        access.require(actor, Perm.EDIT, person.residence)
+    if Person.objects.filter(merged_into=person).exists():
+        raise _error(HAS_MERGED_RECORDS, "has_merged_records", None, name=person.name)
+    audit_record(
+        actor=actor,
+        action="person.delete",
+        obj=person,
+        unit_path=person.residence.path,
+        changes={
+            "reason": [None, reason],
+            **changes_between(_snapshot(person), {}, sensitive=SENSITIVE_FIELDS),
+        },
+    )
+    person.delete()

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportsConfig(AppConfig):
+    name = "jinguo.imports"
+    label = "imports"
+    verbose_name = _("Imports and exports")
+
+    def ready(self) -> None:
+        from jinguo.imports import people  # noqa: F401 - registers the people import type

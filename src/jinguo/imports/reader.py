@@ -1,0 +1,633 @@
+"""Reading uploaded spreadsheets: workbooks and delimited text, header rows, data rows.
+
+    with open_table(data, "妇女信息.xlsx") as table:
+        header, rows = read_table(table, COLUMNS)
+        for row in rows:  # SourceRow(number=5, cells={"name": "王芳", …}, raw=[…])
+            ...
+
+Rows come as lists of raw cell values indexed from column A, one list per row from row 1, with
+None for empty cells: str, float (every number of a workbook, 12 reads 12.0), int, bool,
+date, datetime, time or timedelta. Formulas give their cached values, and cells showing an
+error value (#N/A, #DIV/0!) read as empty. CSV cells are str.
+
+Workbooks (xlsx, xlsm, xlsb, xls, ods, and WPS's et) are read by python-calamine, which keeps
+one sheet's cells in its own compact (Rust) memory: the Python side handles one row at a time,
+so a sheet of 1,048,576 rows costs a few hundred bytes of Python heap while it is iterated.
+Text files are decoded and parsed as they are iterated.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Self
+
+import python_calamine
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.core.errors import ApplicationError
+from jinguo.imports.cells import is_blank, normalise_text, show
+from jinguo.imports.columns import Column, header_names
+
+UNSUPPORTED_FILE = _(
+    "“%(filename)s” is not a file type that can be imported: upload an Excel or WPS workbook "
+    "(.xlsx, .xls, .et), an OpenDocument spreadsheet (.ods) or a CSV file."
+)
+SAVED_AS_WEB_PAGE = _(
+    "“%(filename)s” is a web page or XML file with a spreadsheet's name, not a workbook. Open "
+    "it in Excel or WPS, save it as an Excel workbook (.xlsx) and upload that file."
+)
+UNREADABLE_FILE = _(
+    "“%(filename)s” cannot be read: it is damaged or it is not a spreadsheet. Open it in Excel "
+    "or WPS, save it as an Excel workbook (.xlsx) and upload that file."
+)
+EMPTY_FILE = _("“%(filename)s” is empty.")
+PASSWORD_PROTECTED = _(
+    "“%(filename)s” is protected by a password. Remove the password in Excel or WPS, save the "
+    "file and upload it again."
+)
+UNDECODABLE_TEXT = _(
+    "“%(filename)s” is not readable text (row %(row)d). Save it as “CSV UTF-8” or as an Excel "
+    "workbook (.xlsx) and upload that file."
+)
+NO_VISIBLE_SHEET = _("“%(filename)s” has no visible worksheet.")
+SHEET_NOT_FOUND = _("“%(filename)s” has no worksheet named “%(sheet)s”.")
+
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".et"})
+TEXT_SUFFIXES = frozenset({".csv", ".txt"})
+SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES | TEXT_SUFFIXES
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SAMPLE_SIZE = 64 * 1024
+_DELIMITERS = (",", "\t", ";")
+
+
+def _error(message: Promise | str, code: str, filename: str, **params: object) -> ApplicationError:
+    return ApplicationError(message, code=code, params={"filename": filename, **params})
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SheetInfo:
+    name: str
+    hidden: bool  # hidden or "very hidden" in the workbook
+    rows_hint: int  # the last used row number (workbooks); the number of lines (text files)
+
+
+class Table:
+    """An opened upload: its sheets and their rows. Use as a context manager, or `close()`."""
+
+    filename: str
+    format: str  # the file's suffix without the dot, lower case: "xlsx", "csv" …
+    sheets: list[SheetInfo]
+
+    def __init__(self, filename: str, format: str, sheets: list[SheetInfo]) -> None:
+        self.filename = filename
+        self.format = format
+        self.sheets = sheets
+
+    def sheet(self, name: str | None = None) -> SheetInfo:
+        """The sheet called `name` (hidden or not), or the first visible sheet for None.
+
+        Raises ApplicationError sheet_not_found / no_visible_sheet.
+        """
+        if name is None:
+            for info in self.sheets:
+                if not info.hidden:
+                    return info
+            raise _error(NO_VISIBLE_SHEET, "no_visible_sheet", self.filename)
+        for info in self.sheets:
+            if info.name == name:
+                return info
+        raise _error(SHEET_NOT_FOUND, "sheet_not_found", self.filename, sheet=name)
+
+    def rows(self, sheet: str | None = None) -> Iterator[list[object]]:
+        """Every row of the sheet from row 1 (empty rows too, as lists of None or []), column A
+        first. Text files may raise ApplicationError unreadable_file while being iterated."""
+        return self._rows(self.sheet(sheet).name)
+
+    def _rows(self, name: str) -> Iterator[list[object]]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the sheets' memory."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _is_calamine_failure(exc: BaseException) -> bool:
+    # A Rust panic inside python-calamine surfaces as pyo3's PanicException, which derives from
+    # BaseException; a damaged file must not take the worker down with it.
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+class _WorkbookTable(Table):
+    def __init__(self, filename: str, format: str, source: IO[bytes]) -> None:
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(source)
+        except python_calamine.PasswordError:
+            raise _error(PASSWORD_PROTECTED, "unreadable_file", filename) from None
+        except BaseException as exc:
+            if not _is_calamine_failure(exc):
+                raise
+            raise _error(UNREADABLE_FILE, "unreadable_file", filename) from None
+        self._sheets: dict[str, python_calamine.CalamineSheet] = {}
+        sheets: list[SheetInfo] = []
+        try:
+            for meta in workbook.sheets_metadata:
+                if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                    continue  # chart sheets, dialog sheets, macros: no cells
+                sheet = workbook.get_sheet_by_name(meta.name)
+                end = sheet.end
+                self._sheets[meta.name] = sheet
+                sheets.append(
+                    SheetInfo(
+                        name=meta.name,
+                        hidden=meta.visible != python_calamine.SheetVisibleEnum.Visible,
+                        rows_hint=end[0] + 1 if end is not None else 0,
+                    )
+                )
+        except BaseException as exc:
+            if not _is_calamine_failure(exc):
+                raise
+            raise _error(UNREADABLE_FILE, "unreadable_file", filename) from None
+        finally:
+            workbook.close()  # the sheets keep their cells; the file's bytes can go
+        super().__init__(filename, format, sheets)
+
+    def _rows(self, name: str) -> Iterator[list[object]]:
+        sheet = self._sheets[name]
+        start = sheet.start
+        if start is None:  # an empty sheet
+            return
+        padding: list[object] = [None] * start[1]
+        # iter_rows() yields the leading empty rows (as blank rows) but starts at the first used
+        # column: pad back to column A so that indexes are Excel's columns.
+        for row in sheet.iter_rows():
+            yield [*padding, *(None if isinstance(v, str) and not v else v for v in row)]
+
+    def close(self) -> None:
+        self._sheets.clear()
+
+
+class _TextTable(Table):
+    def __init__(self, filename: str, data: bytes | Path, sample: bytes) -> None:
+        self._data = data
+        self._encoding = _detect_encoding(sample, filename, complete=_is_complete(data, sample))
+        self._cr_only = b"\r" in sample and b"\n" not in sample
+        head = _decode_head(sample, self._encoding)
+        self._skip_sep_line = False
+        first_line = head.split("\n", 1)[0].strip("\r")
+        if re.fullmatch(r"sep=.", first_line):  # Excel's delimiter hint, hidden when Excel opens it
+            self._delimiter = first_line[-1]
+            self._skip_sep_line = True
+        else:
+            self._delimiter = _sniff_delimiter(head)
+        name = Path(filename).stem or "Sheet1"
+        super().__init__(
+            filename,
+            Path(filename).suffix.lower().lstrip("."),
+            [SheetInfo(name=name, hidden=False, rows_hint=_count_lines(data))],
+        )
+
+    def _lines(self) -> Iterator[str]:
+        """The text, line by line. ASCII-compatible encodings are decoded one line at a time, so
+        that a decoding error is reported at its own row; UTF-16 and files with old Mac line
+        ends (CR only) go through a text stream."""
+        binary: IO[bytes] = (
+            self._data.open("rb") if isinstance(self._data, Path) else io.BytesIO(self._data)
+        )
+        with binary:
+            if self._encoding == "utf-16" or self._cr_only:
+                yield from io.TextIOWrapper(binary, encoding=self._encoding, newline="")
+                return
+            decoder = codecs.getincrementaldecoder(self._encoding)("strict")
+            for line in binary:
+                yield decoder.decode(line)
+            if tail := decoder.decode(b"", final=True):
+                yield tail  # pragma: no cover - strict decoders raise instead
+
+    def _rows(self, name: str) -> Iterator[list[object]]:
+        number = 0
+        try:
+            lines = self._lines()
+            if self._skip_sep_line:
+                next(lines, None)
+            for row in csv.reader(lines, delimiter=self._delimiter):
+                number += 1
+                yield [value or None for value in row]
+        except (UnicodeDecodeError, csv.Error):
+            raise _error(
+                UNDECODABLE_TEXT, "unreadable_file", self.filename, row=number + 1
+            ) from None
+
+
+def _is_complete(data: bytes | Path, sample: bytes) -> bool:
+    size = len(data) if isinstance(data, bytes) else data.stat().st_size
+    return len(sample) >= size
+
+
+def _detect_encoding(sample: bytes, filename: str, *, complete: bool) -> str:
+    """BOM → its encoding; strict UTF-8 on the first 64 KiB; else GB18030 (a superset of GBK
+    and GB2312, what Chinese Windows writes)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's "Unicode text" (.txt, tab-separated)
+    if b"\x00" in sample:
+        raise _error(UNREADABLE_FILE, "unreadable_file", filename)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            # A character cut at the end of the sample is fine unless the file ends there.
+            codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=complete)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise _error(UNDECODABLE_TEXT, "unreadable_file", filename, row=1)
+
+
+def _decode_head(sample: bytes, encoding: str) -> str:
+    return codecs.getincrementaldecoder(encoding)("replace").decode(sample, final=False)
+
+
+def _sniff_delimiter(head: str) -> str:
+    """The delimiter (comma, tab, semicolon) that splits the first lines most consistently."""
+    lines = head.splitlines()
+    if len(head) >= _SAMPLE_SIZE // 2 and len(lines) > 1:
+        lines = lines[:-1]  # probably cut short
+    sample = "\n".join(lines[:100])
+    best, best_score = ",", (0, 0)
+    for delimiter in _DELIMITERS:
+        try:
+            widths = [
+                len(row)
+                for row in csv.reader(io.StringIO(sample), delimiter=delimiter)
+                if any(cell.strip() for cell in row)
+            ]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        width, _count = Counter(widths).most_common(1)[0]
+        score = (sum(1 for w in widths if w == width) if width > 1 else 0, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _count_lines(data: bytes | Path) -> int:
+    if isinstance(data, bytes):
+        count, last = data.count(b"\n"), data[-1:]
+    else:
+        count, last = 0, b""
+        with data.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                count += chunk.count(b"\n")
+                last = chunk[-1:]
+    return count + (1 if last not in (b"", b"\n") else 0)
+
+
+def open_table(data: bytes | Path, filename: str) -> Table:
+    """Open an upload (its bytes, or the path where it was saved) named `filename`.
+
+    The suffix of `filename` says whether it is a workbook or a text file; the content decides
+    among workbook formats, and a ".xls" that is really tab-separated text (as some web systems
+    export) is read as text. Raises ApplicationError unsupported_file for other suffixes and for
+    web pages saved as ".xls", unreadable_file for damaged, empty, password-protected or
+    undecodable files.
+    """
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise _error(UNSUPPORTED_FILE, "unsupported_file", filename)
+    try:
+        if isinstance(data, Path):
+            with data.open("rb") as stream:
+                sample = stream.read(_SAMPLE_SIZE)
+        else:
+            sample = data[:_SAMPLE_SIZE]
+    except OSError:
+        raise _error(UNREADABLE_FILE, "unreadable_file", filename) from None
+    if not sample:
+        raise _error(EMPTY_FILE, "unreadable_file", filename)
+    is_workbook = sample.startswith((_ZIP_MAGIC, _OLE2_MAGIC))
+    if not is_workbook and suffix in WORKBOOK_SUFFIXES:
+        if suffix not in (".xls", ".et"):
+            raise _error(UNREADABLE_FILE, "unreadable_file", filename)
+        if sample.lstrip(codecs.BOM_UTF8 + b" \t\r\n").startswith(b"<"):
+            raise _error(SAVED_AS_WEB_PAGE, "unsupported_file", filename)
+        # Text with a workbook's name: read it as what it is.
+    if not is_workbook:
+        return _TextTable(filename, data, sample)
+    with contextlib.ExitStack() as stack:
+        if isinstance(data, Path):
+            source: IO[bytes] = stack.enter_context(data.open("rb"))
+        else:
+            source = io.BytesIO(data)
+        return _WorkbookTable(filename, suffix.lstrip("."), source)
+    raise AssertionError  # pragma: no cover - for mypy: ExitStack may swallow exceptions
+
+
+# --- headers -----------------------------------------------------------------------------------
+
+_HEADER_NOISE = re.compile(r"[*※★☆]")
+_BRACKET_CHARACTERS = re.compile(r"[()\[\]{}<>【】〔〕〈〉《》「」『』]")
+_BRACKETED = re.compile(
+    r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}|<[^<>]*>|【[^【】]*】|〔[^〔〕]*〕|〈[^〈〉]*〉|《[^《》]*》"
+)
+_NOTES_OR_EXAMPLE = re.compile(r"(?:填表)?说明|示例|(?:note|notes|example)(?![a-z])", re.IGNORECASE)
+_FOOTER = re.compile(
+    r"(?:合计|总计|小计)(?:[:\s]|$)|(?:填表人|填报人|制表人|审核人|负责人|填表日期|填报日期)"
+)
+
+
+def normalise_header(text: str) -> str:
+    """A header as compared: NFKC, casefolded, without white space, asterisks, a trailing colon
+    or bracket characters (the bracketed words stay: see `_header_keys`)."""
+    return _header_keys(text)[0]
+
+
+def _header_keys(text: str) -> tuple[str, str]:
+    """The exact key and the key without bracketed notes: "出生日期（年月日）" → ("出生日期年月日",
+    "出生日期"); "*身份证号码(必填)" → ("身份证号码必填", "身份证号码")."""
+    full = _HEADER_NOISE.sub("", normalise_text(text)).casefold()
+    full = re.sub(r"\s+", "", full).rstrip(":")
+    base = _BRACKETED.sub("", full)
+    return _BRACKET_CHARACTERS.sub("", full), _BRACKET_CHARACTERS.sub("", base)
+
+
+def _cell_text(value: object) -> str:
+    return "" if is_blank(value) else normalise_text(show(value))
+
+
+def _first_text(row: Sequence[object]) -> str:
+    for value in row:
+        if not is_blank(value):
+            return _cell_text(value)
+    return ""
+
+
+def is_notes_or_example(row: Sequence[object]) -> bool:
+    """A template's notes row (first filled cell starts with 说明/填表说明/Note) or example
+    row (示例/Example): skipped below the header."""
+    return bool(_NOTES_OR_EXAMPLE.match(_first_text(row)))
+
+
+def is_footer(row: Sequence[object]) -> bool:
+    """A total or signature row at the end of a form: 合计 / 总计 / 小计, 填表人：…, 审核人：…"""
+    return bool(_FOOTER.match(_first_text(row)))
+
+
+def is_blank_row(row: Iterable[object]) -> bool:
+    return all(is_blank(value) for value in row)
+
+
+@dataclass
+class HeaderMatch:
+    header_row_index: int  # 0-based index of the last header row; -1 when none was found
+    mapping: dict[int, Column]  # sheet column index (0 = A) → declared column
+    missing_required: list[Column]
+    unknown_headers: list[str]  # headers in the file that match no column, as written
+    duplicates: dict[str, list[int]]  # column key → every sheet column index headed by it
+    header_rows: int = 1  # 1, or 2 for a two-row (group title + sub-header) header
+    headers: list[str] = field(default_factory=list)  # header text per sheet column, as read
+
+    @property
+    def found(self) -> bool:
+        return bool(self.mapping)
+
+
+class _Names:
+    """Every name of every column, as keys: the header in Chinese and in English, the synonyms
+    and the column's key. Exact keys win over keys with bracketed notes removed."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        names: list[tuple[str, Column]] = []
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                names.extend((name, column) for column in columns for name in header_names(column))
+        names.extend((column.key, column) for column in columns)
+        self._index: dict[str, Column] = {}
+        keys = [(_header_keys(name), column) for name, column in names]
+        for (exact, _base), column in keys:
+            if exact:
+                self._index.setdefault(exact, column)
+        for (_exact, base), column in keys:
+            if base:
+                self._index.setdefault(base, column)
+
+    def match(self, text: str) -> Column | None:
+        if not text:
+            return None
+        exact, base = _header_keys(text)
+        return self._index.get(exact) or (self._index.get(base) if base else None)
+
+
+@dataclass
+class _Candidate:
+    last_row: int
+    rows: int
+    mapping: dict[int, Column]
+    duplicates: dict[str, list[int]]
+    headers: list[str]
+    unknown: list[str]
+    subheader: bool = False
+
+    def score(self) -> tuple[int, int]:
+        return len(self.mapping), sum(1 for column in self.mapping.values() if column.required)
+
+
+def _assign(candidate: _Candidate, index: int, column: Column | None, text: str) -> None:
+    candidate.headers.append(text)
+    if column is None:
+        if text:
+            candidate.unknown.append(text)
+        return
+    indexes = candidate.duplicates.setdefault(column.key, [])
+    indexes.append(index)
+    if len(indexes) == 1:
+        candidate.mapping[index] = column
+
+
+def _single(names: _Names, row: Sequence[object], index: int) -> _Candidate:
+    candidate = _Candidate(index, 1, {}, {}, [], [])
+    for position, value in enumerate(row):
+        text = _cell_text(value)
+        _assign(candidate, position, names.match(text), text)
+    return candidate
+
+
+def _pair(names: _Names, top: Sequence[object], bottom: Sequence[object], index: int) -> _Candidate:
+    """Rows index-1 and index as one header: a group title over merged cells (read as the
+    title then blanks, so filled rightwards over the sub-headers below it) above sub-headers."""
+    width = max(len(top), len(bottom))
+    tops = [_cell_text(top[i]) if i < len(top) else "" for i in range(width)]
+    bottoms = [_cell_text(bottom[i]) if i < len(bottom) else "" for i in range(width)]
+    filled = [False] * width
+    group = ""
+    for i in range(width):
+        if tops[i]:
+            group = tops[i]
+        elif bottoms[i] and group:
+            tops[i], filled[i] = group, True
+        else:
+            group = ""  # a gap ends the merged title
+    candidate = _Candidate(index, 2, {}, {}, [], [])
+    for i in range(width):
+        top_text, bottom_text = tops[i], bottoms[i]
+        column = None
+        if top_text and bottom_text:
+            column = names.match(top_text + bottom_text)
+        if column is None and bottom_text:
+            column = names.match(bottom_text)
+        if column is None and top_text and not filled[i]:
+            column = names.match(top_text)
+        shown = " / ".join(text for text in (top_text, bottom_text) if text)
+        _assign(candidate, i, column, shown)
+    # The lower row holds only sub-headers: every filled cell of it lies under a merged title.
+    in_group = [filled[i] or (i + 1 < width and filled[i + 1]) for i in range(width)]
+    candidate.subheader = any(filled) and all(in_group[i] for i in range(width) if bottoms[i])
+    return candidate
+
+
+def match_header(
+    rows_head: list[list[object]], columns: Sequence[Column], *, max_scan: int = 10
+) -> HeaderMatch:
+    """Find the header among the first `max_scan` rows and map the sheet's columns.
+
+    The header is the row, or the two consecutive rows (a group title over merged cells above
+    sub-headers: each column tried as "title + sub-header", then the sub-header, then the title
+    of its own cell), that names the most declared columns (then the most required ones). On a
+    tie one row wins over two, unless the lower row holds only sub-headers under merged group
+    titles; then the earlier rows win. Names are compared after `normalise_header`, and also
+    without bracketed notes ("联系电话（手机）" matches 联系电话). Notes and example rows are
+    never a header.
+    """
+    names = _Names(columns)
+    head = rows_head[:max_scan]
+    best: _Candidate | None = None
+    for index, row in enumerate(head):
+        if is_blank_row(row) or is_notes_or_example(row):
+            continue
+        candidates = [_single(names, row, index)]
+        if index > 0 and not is_blank_row(head[index - 1]):
+            candidates.append(_pair(names, head[index - 1], row, index))
+        for candidate in candidates:
+            if not candidate.mapping:
+                continue
+            if best is None or _better(candidate, best):
+                best = candidate
+    if best is None:
+        return HeaderMatch(
+            header_row_index=-1,
+            mapping={},
+            missing_required=[column for column in columns if column.required],
+            unknown_headers=[],
+            duplicates={},
+        )
+    mapped = {column.key for column in best.mapping.values()}
+    return HeaderMatch(
+        header_row_index=best.last_row,
+        mapping=best.mapping,
+        missing_required=[c for c in columns if c.required and c.key not in mapped],
+        unknown_headers=best.unknown,
+        duplicates={key: indexes for key, indexes in best.duplicates.items() if len(indexes) > 1},
+        header_rows=best.rows,
+        headers=best.headers,
+    )
+
+
+def _better(candidate: _Candidate, best: _Candidate) -> bool:
+    if candidate.score() != best.score():
+        return candidate.score() > best.score()
+    # A tie. Two rows beat the one row above them only when the lower row holds sub-headers.
+    if candidate.rows == 2 and best.rows == 1 and best.last_row == candidate.last_row - 1:
+        return candidate.subheader
+    return False
+
+
+# --- data rows ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    number: int  # the row number Excel shows (1-based); for text files the record number
+    cells: dict[str, object]  # column key → raw value (None where the row is short)
+    raw: list[object]  # the row as uploaded, from column A, for the error workbook
+
+
+def data_rows(rows: Iterable[list[object]], header_match: HeaderMatch) -> Iterator[SourceRow]:
+    """The data rows below the header. `rows` are the sheet's rows from row 1 (`Table.rows()`).
+
+    Skipped, silently: empty rows; rows with nothing in any recognised column (pre-numbered
+    序号 columns, stray notes far right); notes and example rows between the header and the
+    first data row; total and signature rows (合计, 填表人：…). Nothing is yielded when no
+    header was found.
+    """
+    if not header_match.found:
+        return
+    mapping = list(header_match.mapping.items())
+    started = False
+    for index, row in enumerate(rows):
+        if index <= header_match.header_row_index:
+            continue
+        width = len(row)
+        cells = {column.key: row[i] if i < width else None for i, column in mapping}
+        if all(is_blank(value) for value in cells.values()):
+            continue
+        if not started and is_notes_or_example(row):
+            continue
+        if is_footer(row):
+            continue
+        started = True
+        yield SourceRow(number=index + 1, cells=cells, raw=list(row))
+
+
+def read_table(
+    table: Table, columns: Sequence[Column], *, sheet: str | None = None, max_scan: int = 10
+) -> tuple[HeaderMatch, Iterator[SourceRow]]:
+    """Match the header of `sheet` (the first visible one by default) and stream its data rows,
+    reading the sheet once."""
+    rows = table.rows(sheet)
+    head = list(itertools.islice(rows, max_scan))
+    header_match = match_header(head, columns, max_scan=max_scan)
+    return header_match, data_rows(itertools.chain(head, rows), header_match)
+
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "HeaderMatch",
+    "SheetInfo",
+    "SourceRow",
+    "Table",
+    "data_rows",
+    "is_blank_row",
+    "is_footer",
+    "is_notes_or_example",
+    "match_header",
+    "normalise_header",
+    "open_table",
+    "read_table",
+]
