@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jinguo.core.models import Progress
 from jinguo.orgunits.models import OrgUnit
@@ -75,8 +76,8 @@ class ImportItem(models.Model):
     """A record an import created or changed, with what it was before (for undo)."""
 
     class Action(models.TextChoices):
-        CREATED = "created", _("Created")
-        UPDATED = "updated", _("Updated")
+        CREATED = "created", pgettext_lazy("import action", "Created")
+        UPDATED = "updated", pgettext_lazy("import action", "Updated")
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
     object_type = models.CharField(max_length=64)

@@ -10,7 +10,7 @@ mode each row has its own savepoint and the rejected rows go to the error workbo
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
 from jinguo.imports.cells import CellError, parse_cell
 from jinguo.imports.models import ImportBatch, ImportItem
-from jinguo.imports.reader import SourceRow, data_rows, match_header, open_table
+from jinguo.imports.reader import SourceRow, open_table, read_table
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome
 from jinguo.imports.workbooks import error_workbook_xlsx, problem_text
 from jinguo.orgunits import access
@@ -49,6 +49,9 @@ HAS_ERRORS = _(
     "%(errors)d rows have errors: correct them, or choose to import only the valid rows."
 )
 NOT_UNDOABLE = _("Only a finished import can be undone (this one is %(status)s).")
+SAME_RECORD = _(
+    "Row %(row)d of this file already describes this record: keep one row for each record."
+)
 CHANGED_SINCE = _(
     "Row %(row)d's record has been changed since the import; undo refused so that those "
     "changes are not lost: %(reason)s"
@@ -121,17 +124,14 @@ def import_upload(
     return batch
 
 
-def _read(batch: ImportBatch, import_type: ImportType) -> tuple[list[str], list[SourceRow]]:
+def _read(
+    batch: ImportBatch, import_type: ImportType
+) -> tuple[list[str], Iterator[SourceRow], int]:
+    """The header as uploaded, the data rows (streamed) and how many rows the sheet has."""
     with default_storage.open(batch.stored_path, "rb") as stored:
         data = stored.read()
     table = open_table(data, batch.file_name)
-    rows = table.rows()
-    head: list[list[object]] = []
-    for row in rows:
-        head.append(row)
-        if len(head) >= HEADER_SCAN:
-            break
-    match = match_header(head, import_type.columns, max_scan=HEADER_SCAN)
+    match, rows = read_table(table, import_type.columns, max_scan=HEADER_SCAN)
     if match.header_row_index is None:
         raise ApplicationError(
             NO_HEADER, code="no_header", field="file", params={"rows": HEADER_SCAN}
@@ -143,13 +143,8 @@ def _read(batch: ImportBatch, import_type: ImportType) -> tuple[list[str], list[
             field="file",
             params={"columns": "、".join(str(c.header) for c in match.missing_required)},
         )
-    header = [str(cell) if cell is not None else "" for cell in head[match.header_row_index]]
-
-    def everything() -> Any:
-        yield from head
-        yield from rows
-
-    return header, list(data_rows(everything(), match))
+    total = max(table.sheet().rows_hint - match.header_row_index - 1, 0)
+    return list(match.headers), rows, total
 
 
 def _parse(import_type: ImportType, source: SourceRow) -> tuple[dict[str, Any], list[RowError]]:
@@ -183,10 +178,12 @@ def _run(
 ) -> RunResult:
     """Apply every row inside the caller's transaction; collect outcomes and errors."""
     import_type = _import_type(batch.kind)
-    header, sources = _read(batch, import_type)
+    header, sources, total = _read(batch, import_type)
     result = RunResult(header=header)
     context = ImportContext(actor=actor, unit=batch.unit)
-    total = len(sources)
+    # The record each earlier row wrote or found: a later row about the same one is an error
+    # (otherwise it would silently overwrite the first), and its writes are rolled back.
+    rows_of: dict[object, int] = {}
     for done, source in enumerate(sources, start=1):
         result.counts["rows"] += 1
         values, errors = _parse(import_type, source)
@@ -194,6 +191,16 @@ def _run(
             try:
                 with transaction.atomic():
                     applied = import_type.apply(context, values)
+                    key = applied.obj.pk if applied.obj is not None else None
+                    if key is not None and key in rows_of:
+                        raise ApplicationError(
+                            SAME_RECORD,
+                            code="same_record",
+                            field=None,
+                            params={"row": rows_of[key]},
+                        )
+                    if key is not None:
+                        rows_of[key] = source.number
             except ApplicationError as error:
                 errors.append(
                     RowError(source.number, _header_of(import_type, error.field), str(error))
@@ -210,8 +217,10 @@ def _run(
                     [problem_text(e.column, e.message) if e.column else e.message for e in errors],
                 )
             )
-        if on_progress is not None and (done % 200 == 0 or done == total):
-            on_progress(done, total)
+        if on_progress is not None and done % 200 == 0:
+            on_progress(done, max(total, done))
+    if on_progress is not None:
+        on_progress(result.counts["rows"], result.counts["rows"])
     return result
 
 
@@ -268,6 +277,19 @@ def import_commit(
         )
     valid_only = mode == ImportBatch.Mode.VALID_ONLY
     import_type = _import_type(batch.kind)
+    # Claimed in its own transaction, before the import's: a second commit of the same batch
+    # is refused, and the status shows while the rows are written.
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, status__in=(ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED)
+    ).update(status=ImportBatch.Status.COMMITTING, message="")
+    if not claimed:
+        raise ApplicationError(
+            NOT_COMMITTABLE,
+            code="not_committable",
+            field=None,
+            params={"status": ImportBatch.Status.COMMITTING.label},
+        )
+    batch.status = ImportBatch.Status.COMMITTING
     try:
         with transaction.atomic():
             result = _run(batch, actor, on_progress=on_progress)
@@ -313,6 +335,12 @@ def import_commit(
             status=ImportBatch.Status.FAILED, message=str(error)
         )
         batch.refresh_from_db()
+        raise
+    except BaseException as error:
+        # Anything else (a bug, a lost connection): named, never quoted (it may hold a value).
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.FAILED, message=type(error).__name__
+        )
         raise
     return batch
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from jinguo.accounts.roles import Perm
 from jinguo.orgunits import access
-from jinguo.web.navigation import PEOPLE_PAGES, WORK_AREAS
+from jinguo.web.navigation import IMPORT_PAGES, PEOPLE_PAGES, WORK_AREAS
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "work_areas": WORK_AREAS,
         "people_pages": PEOPLE_PAGES,
+        "import_pages": IMPORT_PAGES,
+        "nav_can_import": bool(access.scope_paths(user, Perm.EDIT)),
         "nav_can_manage_users": bool(access.scope_paths(user, Perm.MANAGE_USERS)),
         "nav_can_audit": bool(access.scope_paths(user, Perm.VIEW_AUDIT)),
     }

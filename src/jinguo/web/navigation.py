@@ -73,5 +73,12 @@ PEOPLE_PAGES = frozenset(
         "membership_end",
         "duplicate_index",
         "duplicate_scan_progress",
+        "person_export",
+        "export_progress",
     }
+)
+
+# The pages under "Import" (导入) in the administration section.
+IMPORT_PAGES = frozenset(
+    {"import_index", "import_template", "import_batch", "import_commit", "import_undo"}
 )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jinguo.web.views import account, audit, home, people, units, users
+from jinguo.web.views import account, audit, exports, home, imports, people, units, users
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -89,4 +89,14 @@ urlpatterns = [
         name="duplicate_reopen",
     ),
     path("people/merges/<int:merge_id>/undo/", people.merge_undo, name="merge_undo"),
+    # Exports (导出) of the people list, and imports (导入) of spreadsheets.
+    path("people/export/", exports.person_export, name="person_export"),
+    path("exports/<uuid:progress_id>/", exports.export_progress, name="export_progress"),
+    path("exports/<uuid:progress_id>/download/", exports.export_download, name="export_download"),
+    path("imports/", imports.import_index, name="import_index"),
+    path("imports/template/<slug:kind>/", imports.import_template, name="import_template"),
+    path("imports/<uuid:batch_id>/", imports.import_batch, name="import_batch"),
+    path("imports/<uuid:batch_id>/commit/", imports.import_commit, name="import_commit"),
+    path("imports/<uuid:batch_id>/undo/", imports.import_undo, name="import_undo"),
+    path("imports/<uuid:batch_id>/errors/", imports.import_errors, name="import_errors"),
 ]

@@ -179,7 +179,9 @@ def test_background_export_with_password_is_a_zip(county_admin, village):
     assert isinstance(response, FileResponse)
     assert response["Content-Type"] == "application/zip"
     data = b"".join(response.streaming_content)  # type: ignore[arg-type]
-    response.close()
+    # Close the file only: HttpResponse.close() would send request_finished, which closes
+    # the database connection in the middle of the test's transaction on PostgreSQL.
+    response.file_to_stream.close()  # type: ignore[union-attr]
     with pyzipper.AESZipFile(io.BytesIO(data)) as archive:
         (name,) = archive.namelist()
         assert name.endswith(".csv")

@@ -257,6 +257,8 @@ def test_xlsx_response_is_a_file(county_admin, wang_fang):
     )
     assert isinstance(response, FileResponse)
     data = b"".join(response.streaming_content)  # type: ignore[arg-type]
-    response.close()
+    # Close the file only: HttpResponse.close() would send request_finished, which closes
+    # the database connection in the middle of the test's transaction on PostgreSQL.
+    response.file_to_stream.close()  # type: ignore[union-attr]
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     assert sheet.to_python()[1][0] == "王芳"

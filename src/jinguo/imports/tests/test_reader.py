@@ -470,7 +470,7 @@ def test_header_beyond_max_scan_is_not_found():
     rows.append(["姓名", "身份证号码"])
     match = match_header(rows, SIMPLE)
     assert not match.found
-    assert match.header_row_index == -1
+    assert match.header_row_index is None
     assert match.missing_required == [NAME, ID]
     assert list(data_rows(rows, match)) == []
     assert match_header(rows, SIMPLE, max_scan=11).header_row_index == 10
@@ -554,6 +554,9 @@ def test_notes_and_example_rows(row, expected):
         (["填表人：李梅", None, "审核人：王丽"], True),
         (["填表人:"], True),
         (["合计数"], False),
+        (["填表人 ：李梅"], True),
+        (["负责人"], False),
+        (["填表人"], False),
         (["王芳"], False),
     ],
 )
@@ -625,3 +628,20 @@ def test_workbook_bytes_are_released_once_open(tmp_path):
     path = corpus.template_xlsx(tmp_path)
     with open_table(path.read_bytes(), path.name) as table:
         assert not any(isinstance(value, bytes | io.IOBase) for value in vars(table).values())
+
+
+# --- the contract with the template writer ---------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_our_own_template_reads_back(language):
+    from jinguo.imports.workbooks import template_xlsx
+
+    data = template_xlsx("人员", COLUMNS, language=language)
+    with open_table(data, "template.xlsx") as table:
+        assert table.sheet().name == table.sheets[0].name  # data on the first sheet
+        header, rows = read_table(table, COLUMNS)
+        assert header.header_row_index == 0
+        assert set(keys(header).values()) == set(COLUMN)
+        assert header.unknown_headers == []
+        assert list(rows) == []  # the notes and example rows are skipped

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
@@ -29,10 +30,14 @@ from jinguo.accounts.models import Grant, User
 from jinguo.accounts.roles import Role
 from jinguo.accounts.services import api_token_create
 from jinguo.core.progress import progress_start
+from jinguo.exports.services import EXPORT_LABEL, export_people_start
+from jinguo.imports.models import ImportBatch
+from jinguo.imports.services import import_check, import_commit, import_upload
 from jinguo.orgunits.models import Kind, OrgUnit
 from jinguo.orgunits.services import orgunit_create
 from jinguo.people import idnumbers
 from jinguo.people.models import DuplicatePair, Person
+from jinguo.people.selectors import PersonFilter
 from jinguo.people.services import (
     ConsentInput,
     category_add,
@@ -171,6 +176,55 @@ def _person_fields(world: World) -> dict[str, Any]:
 def _edit(role: Role = Role.VILLAGE_DIRECTOR) -> dict[str, Any]:
     """Pages that change a person's records: the director may, the auditor only looks."""
     return {"role": role, "weak_role": Role.AUDITOR, "weak": 403}
+
+
+# --- imports into the target village --------------------------------------------------------------
+
+
+def _import_csv(world: World, *, bad_row: bool = False) -> bytes:
+    lines = ["姓名,性别,所在村", f"王芳,女,{world.target.code}"]
+    if bad_row:
+        lines.append(f",女,{world.target.code}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _import_upload(world: World) -> dict[str, Any]:
+    return {
+        "kind": "people",
+        "unit": world.target.pk,
+        "file": SimpleUploadedFile("人员.csv", _import_csv(world), content_type="text/csv"),
+    }
+
+
+def _batch(world: World, *, bad_row: bool = False, commit: bool = False) -> ImportBatch:
+    batch = import_upload(
+        actor=world.subject,
+        kind="people",
+        unit=world.target,
+        file_name="人员.csv",
+        data=_import_csv(world, bad_row=bad_row),
+    )
+    batch = import_check(actor=world.subject, batch=batch)
+    if commit:
+        batch = import_commit(actor=world.subject, batch=batch, mode=ImportBatch.Mode.VALID_ONLY)
+    return batch
+
+
+def _checked_batch(world: World) -> dict[str, Any]:
+    return {"batch_id": _batch(world).pk}
+
+
+def _committed_batch(world: World) -> dict[str, Any]:
+    return {"batch_id": _batch(world, commit=True).pk}
+
+
+def _batch_with_errors(world: World) -> dict[str, Any]:
+    return {"batch_id": _batch(world, bad_row=True).pk}
+
+
+def _import(**kwargs: Any) -> UnitRoute:
+    """Import batches: seen by whoever may enter records in their unit; the auditor finds none."""
+    return UnitRoute(role=Role.VILLAGE_DIRECTOR, weak_role=Role.AUDITOR, weak=404, **kwargs)
 
 
 # --- matrix entries -------------------------------------------------------------------------------
@@ -501,6 +555,13 @@ UNIT_MATRIX: dict[str, UnitRoute] = {
     "api:end_membership": UnitRoute(
         kwargs=_membership, calls=(Call("post", 200, lambda w: {"on": "2016-01-01"}),), **_edit()
     ),
+    # Imports (导入): a batch uploaded into the target village.
+    "import_batch": _import(kwargs=_checked_batch, calls=(Call("get", 200),)),
+    "import_commit": _import(
+        kwargs=_checked_batch, calls=(Call("post", 302, lambda w: {"mode": "valid"}),)
+    ),
+    "import_undo": _import(kwargs=_committed_batch, calls=(Call("get", 200), Call("post", 302))),
+    "import_errors": _import(kwargs=_batch_with_errors, calls=(Call("get", 200),)),
 }
 
 # The roles of GLOBAL_MATRIX, and where each holds its grant.
@@ -599,6 +660,21 @@ GLOBAL_MATRIX: dict[str, GlobalRoute] = {
         },
     ),
     "api:list_people": GlobalRoute(calls=(Call("get", 200),), expect=API_FOR_EVERYONE),
+    # Everyone may export what she sees (masked); the file holds only her scope.
+    "person_export": GlobalRoute(
+        calls=(Call("get", 200), Call("post", 200, lambda w: {"fmt": "csv"})),
+        expect=PAGE_FOR_EVERYONE,
+    ),
+    # Imports need a role that enters records; the upload goes into the target village.
+    "import_index": GlobalRoute(
+        calls=(Call("get", 200), Call("post", 302, _import_upload)),
+        expect={**PAGE_FOR_EVERYONE, "no_grant": 404, "auditor": 404},
+    ),
+    "import_template": GlobalRoute(
+        kwargs=lambda w: {"kind": "people"},
+        calls=(Call("get", 200),),
+        expect={**PAGE_FOR_EVERYONE, "no_grant": 404, "auditor": 404},
+    ),
 }
 
 
@@ -615,7 +691,19 @@ def _own_scan(world: World, owner: User) -> dict[str, Any]:
     return {"progress_id": progress_start(owner_id=owner.pk, label="duplicates scan").pk}
 
 
+def _own_export(world: World, owner: User) -> dict[str, Any]:
+    return {"progress_id": progress_start(owner_id=owner.pk, label=EXPORT_LABEL).pk}
+
+
+def _own_finished_export(world: World, owner: User) -> dict[str, Any]:
+    # The test settings run tasks at once: the export is finished when this returns.
+    progress = export_people_start(actor=owner, filters=PersonFilter(), fmt="csv", reveal=False)
+    return {"progress_id": progress.pk}
+
+
 OWNER_MATRIX: dict[str, OwnerRoute] = {
+    "export_progress": OwnerRoute(kwargs=_own_export, calls=(Call("get", 200),)),
+    "export_download": OwnerRoute(kwargs=_own_finished_export, calls=(Call("get", 200),)),
     "token_revoke": OwnerRoute(kwargs=_own_token, calls=(Call("post", 302),)),
     "progress_detail": OwnerRoute(kwargs=_own_progress, calls=(Call("get", 200),)),
     "duplicate_scan_progress": OwnerRoute(kwargs=_own_scan, calls=(Call("get", 200),)),

@@ -1,0 +1,90 @@
+"""`jinguo import FILE --type people --unit CODE --user NAME [--dry-run] [--valid-only]`."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from jinguo.accounts.models import User
+from jinguo.imports.models import ImportBatch
+from jinguo.imports.tests.test_services import csv_bytes, number, rows_for
+from jinguo.people.models import Person
+from jinguo.testing import Tree
+
+pytestmark = pytest.mark.django_db
+
+
+def run(path: Path, tree: Tree, user: User, **options: object) -> str:
+    out = io.StringIO()
+    call_command(
+        "import",
+        str(path),
+        type="people",
+        unit=tree.village(0, 0).code,
+        user=user.username,
+        stdout=out,
+        stderr=io.StringIO(),
+        **options,
+    )
+    return out.getvalue()
+
+
+def test_a_dry_run_reports_and_writes_nothing(
+    tmp_path: Path, tree: Tree, village_director: User
+) -> None:
+    village = tree.village(0, 0)
+    path = tmp_path / "人员.csv"
+    path.write_bytes(csv_bytes([*rows_for(village, 1, 2), ["", number(3), village.code, "", ""]]))
+    before = Person.objects.count()
+
+    output = run(path, tree, village_director, dry_run=True)
+
+    assert "checked: 3 rows — 2 new, 0 updated, 0 unchanged, 1 with errors" in output
+    assert "row 4" in output
+    assert "imported" not in output
+    assert Person.objects.count() == before
+    assert ImportBatch.objects.get().status == ImportBatch.Status.CHECKED
+
+
+def test_an_import_writes_the_rows(tmp_path: Path, tree: Tree, village_director: User) -> None:
+    path = tmp_path / "人员.csv"
+    path.write_bytes(csv_bytes(rows_for(tree.village(0, 0), 1, 2)))
+    before = Person.objects.count()
+
+    output = run(path, tree, village_director)
+
+    assert "imported: 2 rows — 2 new" in output
+    assert Person.objects.count() == before + 2
+
+
+def test_a_file_with_errors_is_refused_unless_valid_only(
+    tmp_path: Path, tree: Tree, village_director: User
+) -> None:
+    village = tree.village(0, 0)
+    path = tmp_path / "人员.csv"
+    path.write_bytes(csv_bytes([*rows_for(village, 1), ["", number(3), village.code, "", ""]]))
+    before = Person.objects.count()
+
+    with pytest.raises(CommandError):
+        run(path, tree, village_director)
+    assert Person.objects.count() == before
+
+    errors = tmp_path / "errors.xlsx"
+    output = run(path, tree, village_director, valid_only=True, errors=errors)
+
+    assert "imported: 2 rows — 1 new" in output
+    assert f"error workbook written to {errors}" in output
+    assert errors.read_bytes()[:2] == b"PK"
+    assert Person.objects.count() == before + 1
+
+
+def test_an_unknown_user_or_unit_is_refused(tmp_path: Path, tree: Tree) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"x\n")
+
+    with pytest.raises(CommandError):
+        call_command("import", str(path), type="people", unit="000", user="nobody")
