@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -88,3 +89,32 @@ def test_an_unknown_user_or_unit_is_refused(tmp_path: Path, tree: Tree) -> None:
 
     with pytest.raises(CommandError):
         call_command("import", str(path), type="people", unit="000", user="nobody")
+
+
+def test_export_command_writes_the_people_the_user_sees_masked(tmp_path, tree, county_admin):
+    from jinguo.people.idnumbers import generate
+    from jinguo.people.services import ConsentInput, person_register
+
+    number = generate("152326", dt.date(1980, 3, 8), "F", 7)
+    person_register(
+        actor=None,
+        name="王芳",
+        residence=tree.village(0, 0),
+        id_number=number,
+        consent=ConsentInput("registry", "登记", "self", "王芳", dt.date(2014, 3, 8)),
+    )
+    target = tmp_path / "people.csv"
+
+    call_command(
+        "export",
+        str(target),
+        type="people",
+        unit=tree.county.code,
+        user=county_admin.username,
+        stdout=io.StringIO(),
+    )
+
+    text = target.read_text(encoding="utf-8-sig")
+    assert "王芳" in text
+    assert number not in text
+    assert f"{number[:6]}********{number[14:]}" in text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -12,23 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from jinguo.accounts.models import User
 from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
+from jinguo.imports.management.progress import progress_bar
 from jinguo.imports.models import ImportBatch
 from jinguo.imports.services import import_check, import_commit, import_upload
 from jinguo.orgunits.models import OrgUnit
-
-
-def progress_bar(label: str) -> Any:
-    """A text progress bar on standard error, redrawn in place."""
-
-    def draw(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // total if total else width
-        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return draw
 
 
 class Command(BaseCommand):
