@@ -56,6 +56,9 @@ class ImportBatch(models.Model):
         Progress, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     message = models.TextField(_("message"), blank=True)
+    # "host:pid" of the process committing it, so that a commit whose process died can be
+    # recognised and run again.
+    committer = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)

@@ -10,6 +10,8 @@ mode each row has its own savepoint and the rejected rows go to the error workbo
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -259,6 +262,26 @@ def import_check(
     return batch
 
 
+def _this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _committer_gone(committer: str) -> bool:
+    """True when the process that claimed a commit no longer runs on this machine.
+
+    Another machine's process cannot be checked from here and counts as alive."""
+    host, _, pid = committer.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def import_commit(
     *,
     actor: Any,
@@ -268,7 +291,12 @@ def import_commit(
 ) -> ImportBatch:
     """Import for real, in one transaction. All-or-nothing refuses a file with any error."""
     access.require(actor, Perm.EDIT, batch.unit)
-    if batch.status not in (ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED):
+    committable = Q(status__in=(ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED))
+    if batch.status == ImportBatch.Status.COMMITTING and _committer_gone(batch.committer):
+        # The process that claimed it died; its transaction died with it, so nothing of that
+        # attempt is in the database and the batch can be committed again.
+        committable |= Q(status=ImportBatch.Status.COMMITTING, committer=batch.committer)
+    elif batch.status not in (ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED):
         raise ApplicationError(
             NOT_COMMITTABLE,
             code="not_committable",
@@ -279,9 +307,9 @@ def import_commit(
     import_type = _import_type(batch.kind)
     # Claimed in its own transaction, before the import's: a second commit of the same batch
     # is refused, and the status shows while the rows are written.
-    claimed = ImportBatch.objects.filter(
-        pk=batch.pk, status__in=(ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED)
-    ).update(status=ImportBatch.Status.COMMITTING, message="")
+    claimed = ImportBatch.objects.filter(committable, pk=batch.pk).update(
+        status=ImportBatch.Status.COMMITTING, message="", committer=_this_process()
+    )
     if not claimed:
         raise ApplicationError(
             NOT_COMMITTABLE,

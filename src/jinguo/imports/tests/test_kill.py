@@ -118,3 +118,19 @@ def test_a_kill_in_the_middle_of_a_commit_leaves_the_database_unchanged(tmp_path
     assert people(database) == before
     # The batch was claimed for the commit (in its own transaction) and stays so.
     assert status == [("committing",)]
+    # Its process is gone, so the same batch can be committed again, and this time it lands.
+    run(["shell", "-c", RETRY], env)
+    assert people(database) == before + ROWS
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT status FROM imports_importbatch").fetchall() == [
+            ("committed",)
+        ]
+
+
+RETRY = """
+from jinguo.accounts.models import User
+from jinguo.imports.models import ImportBatch
+from jinguo.imports.services import import_commit
+batch = ImportBatch.objects.get()
+import_commit(actor=User.objects.get(username="importer"), batch=batch, mode="all")
+"""

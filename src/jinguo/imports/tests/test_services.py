@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -296,3 +298,32 @@ def test_the_corrected_error_workbook_completes_the_import(
 
     assert again.commit_counts["new"] == 1
     assert Person.objects.filter(name__in=["人1", "人2", "人3"]).count() == 3
+
+
+def test_a_commit_in_progress_cannot_be_started_twice_but_a_dead_ones_can(
+    county_admin: User, village: OrgUnit
+) -> None:
+    batch = import_upload(
+        actor=county_admin,
+        kind="people",
+        unit=village,
+        file_name="people.csv",
+        data=csv_bytes(rows_for(village, 1, 2)),
+    )
+    batch = import_check(actor=county_admin, batch=batch)
+    alive = f"{socket.gethostname()}:{os.getpid()}"
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.COMMITTING, committer=alive
+    )
+    batch.refresh_from_db()
+
+    with pytest.raises(ApplicationError) as refused:
+        import_commit(actor=county_admin, batch=batch, mode=ImportBatch.Mode.ALL_OR_NOTHING)
+    assert refused.value.code == "not_committable"
+
+    # A process id far beyond pid_max never runs: that committer has died.
+    ImportBatch.objects.filter(pk=batch.pk).update(committer=f"{socket.gethostname()}:99999999")
+    batch.refresh_from_db()
+    batch = import_commit(actor=county_admin, batch=batch, mode=ImportBatch.Mode.ALL_OR_NOTHING)
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert batch.commit_counts["new"] == 2
