@@ -35,6 +35,20 @@ def user_get(actor: Any, user_id: Any) -> User:
         raise Http404 from None
 
 
+def grant_get(actor: Any, user_id: Any, grant_id: Any) -> Grant:
+    """An active grant of a user the actor may see, fetched through that user (404 otherwise)."""
+    subject = user_get(actor, user_id)
+    grant = (
+        Grant.objects.active()
+        .filter(pk=grant_id, user=subject)
+        .select_related("unit", "user")
+        .first()
+    )
+    if grant is None:
+        raise Http404
+    return grant
+
+
 def api_token_authenticate(key: str) -> User | None:
     """The active user owning a live token with this key, or None."""
     now = timezone.now()

@@ -44,3 +44,11 @@ class ApplicationError(Exception):
 
     def __str__(self) -> str:
         return self.render(translation.get_language() or "zh-hans")
+
+
+def refuse(
+    message: Promise | str, code: str, field: str | None = None, /, **params: Any
+) -> ApplicationError:
+    """`raise refuse(MESSAGE, "code", "field", name=…)`: the error with its parameters as
+    keywords, the short form services use for every rule they check."""
+    return ApplicationError(message, code=code, field=field, params=params)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.roles import Perm
 from jinguo.audit.services import audit_record, changes_between
-from jinguo.core.errors import ApplicationError
+from jinguo.core.errors import refuse
 from jinguo.orgunits import access
 from jinguo.orgunits.codes import org_code_prefix, validate_area_code, validate_org_code
 from jinguo.orgunits.models import (
@@ -59,23 +59,17 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _error(
-    message: Any, error_code: str, field: str | None = None, /, **params: Any
-) -> ApplicationError:
-    return ApplicationError(message, code=error_code, field=field, params=params)
-
-
 def _allowed_parent(kind: str, parent: OrgUnit | None) -> None:
     """Areas nest by level (county → township → village); organisations hang under anything."""
     kind_label = Kind(kind).label
     if kind not in AREA_KINDS:
         if parent is None:
-            raise _error(NEEDS_PARENT, "wrong_parent", "parent", kind=kind_label)
+            raise refuse(NEEDS_PARENT, "wrong_parent", "parent", kind=kind_label)
         return
     level = AREA_LEVEL[kind]
     if parent is None:
         if level >= Level.TOWNSHIP:
-            raise _error(NEEDS_PARENT, "wrong_parent", "parent", kind=kind_label)
+            raise refuse(NEEDS_PARENT, "wrong_parent", "parent", kind=kind_label)
         return
     parent_level = parent.level
     if (
@@ -83,7 +77,7 @@ def _allowed_parent(kind: str, parent: OrgUnit | None) -> None:
         or parent_level >= level
         or (level >= Level.TOWNSHIP and parent_level != level - 1)
     ):
-        raise _error(
+        raise refuse(
             WRONG_PARENT,
             "wrong_parent",
             "parent",
@@ -94,7 +88,7 @@ def _allowed_parent(kind: str, parent: OrgUnit | None) -> None:
 
 def _check_parent_open(parent: OrgUnit | None, on: dt.date) -> None:
     if parent is not None and parent.closed_on is not None and parent.closed_on <= on:
-        raise _error(
+        raise refuse(
             PARENT_CLOSED, "parent_closed", "parent", parent=parent.name, closed=parent.closed_on
         )
 
@@ -104,7 +98,7 @@ def _check_name_free(parent: OrgUnit | None, name: str, *, exclude: OrgUnit | No
     if exclude is not None:
         siblings = siblings.exclude(pk=exclude.pk)
     if siblings.exists():
-        raise _error(
+        raise refuse(
             DUPLICATE_NAME,
             "duplicate_name",
             "name",
@@ -116,7 +110,7 @@ def _check_name_free(parent: OrgUnit | None, name: str, *, exclude: OrgUnit | No
 def _check_code_free(code: str) -> None:
     holder = OrgUnit.objects.filter(code=code).first()
     if holder is not None:
-        raise _error(DUPLICATE_CODE, "duplicate_code", "code", code=code, name=holder.name)
+        raise refuse(DUPLICATE_CODE, "duplicate_code", "code", code=code, name=holder.name)
 
 
 def _nearest_area(unit: OrgUnit) -> OrgUnit:
@@ -147,14 +141,14 @@ def _check_date(unit: OrgUnit, on: dt.date, *, subtree: bool = False) -> None:
     version ending before it began and two placements valid at once.
     """
     if on < unit.opened_on:
-        raise _error(
+        raise refuse(
             DATE_BEFORE_OPENED, "invalid_date", "on", on=on, unit=unit.name, opened=unit.opened_on
         )
     current = OrgUnitVersion.objects.filter(valid_to__isnull=True)
     current = current.filter(unit__path__within=unit.path) if subtree else current.filter(unit=unit)
     last = current.aggregate(last=Max("valid_from"))["last"]
     if last is not None and on < last:
-        raise _error(DATE_BEFORE_HISTORY, "invalid_date", "on", on=on, unit=unit.name, last=last)
+        raise refuse(DATE_BEFORE_HISTORY, "invalid_date", "on", on=on, unit=unit.name, last=last)
 
 
 def _snapshot(unit: OrgUnit) -> dict[str, Any]:
@@ -201,14 +195,14 @@ def orgunit_create(
     if actor is not None:
         # Top-level units are made by the system at set-up; people add units inside their scope.
         if parent is None:
-            raise _error(NEEDS_PARENT, "wrong_parent", "parent", kind=Kind(kind).label)
+            raise refuse(NEEDS_PARENT, "wrong_parent", "parent", kind=Kind(kind).label)
         access.require(actor, Perm.MANAGE_UNITS, parent)
     if not name:
-        raise _error(NAME_REQUIRED, "name_required", "name")
+        raise refuse(NAME_REQUIRED, "name_required", "name")
     _allowed_parent(kind, parent)
     _check_parent_open(parent, opened_on)
     if parent is not None and opened_on < parent.opened_on:
-        raise _error(
+        raise refuse(
             DATE_BEFORE_OPENED,
             "invalid_date",
             "opened_on",
@@ -245,7 +239,7 @@ def orgunit_create(
             unit.save()
     except IntegrityError:
         # Another writer took the code between the check and the insert.
-        raise _error(DUPLICATE_CODE, "duplicate_code", "code", code=code, name=name) from None
+        raise refuse(DUPLICATE_CODE, "duplicate_code", "code", code=code, name=name) from None
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.save(update_fields=["path"])
     OrgUnitVersion.objects.create(
@@ -268,9 +262,9 @@ def orgunit_rename(*, actor: Any, unit: OrgUnit, name: str, on: dt.date | None =
         access.require(actor, Perm.MANAGE_UNITS, unit)
     name = name.strip()
     if not name:
-        raise _error(NAME_REQUIRED, "name_required", "name")
+        raise refuse(NAME_REQUIRED, "name_required", "name")
     if name == unit.name:
-        raise _error(SAME_NAME, "same_name", "name", unit=unit.name)
+        raise refuse(SAME_NAME, "same_name", "name", unit=unit.name)
     _check_date(unit, on)
     _check_name_free(unit.parent, name, exclude=unit)
     before = _snapshot(unit)
@@ -313,9 +307,9 @@ def orgunit_move(
         access.require(actor, Perm.MANAGE_UNITS, unit)
         access.require(actor, Perm.MANAGE_UNITS, new_parent)
     if new_parent.pk == unit.parent_id:
-        raise _error(SAME_PARENT, "same_parent", "parent", unit=unit.name, parent=new_parent.name)
+        raise refuse(SAME_PARENT, "same_parent", "parent", unit=unit.name, parent=new_parent.name)
     if unit.covers(new_parent):
-        raise _error(CYCLE, "cycle", "parent", unit=unit.name, parent=new_parent.name)
+        raise refuse(CYCLE, "cycle", "parent", unit=unit.name, parent=new_parent.name)
     _allowed_parent(unit.kind, new_parent)
     _check_parent_open(new_parent, on)
     _check_date(unit, on, subtree=True)
@@ -336,14 +330,14 @@ def _close(
     actor: Any, unit: OrgUnit, on: dt.date, action: str, extra: Mapping[str, Any] | None = None
 ) -> None:
     if unit.closed_on is not None:
-        raise _error(UNIT_CLOSED, "already_closed", None, unit=unit.name, closed=unit.closed_on)
+        raise refuse(UNIT_CLOSED, "already_closed", None, unit=unit.name, closed=unit.closed_on)
     if on < unit.opened_on:
-        raise _error(
+        raise refuse(
             DATE_BEFORE_OPENED, "invalid_date", "on", on=on, unit=unit.name, opened=unit.opened_on
         )
     open_children = unit.children.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on)).count()
     if open_children:
-        raise _error(OPEN_CHILDREN, "open_children", None, unit=unit.name, count=open_children)
+        raise refuse(OPEN_CHILDREN, "open_children", None, unit=unit.name, count=open_children)
     before = _snapshot(unit)
     unit.closed_on = on
     unit.save(update_fields=["closed_on", "updated_at"])
@@ -369,7 +363,7 @@ def orgunit_merge(
     """Merge `sources` into `target`: their open children move to the target, they close."""
     on = on or _today()
     if not sources:
-        raise _error(MERGE_NEEDS_SOURCES, "merge_needs_sources", "sources")
+        raise refuse(MERGE_NEEDS_SOURCES, "merge_needs_sources", "sources")
     if actor is not None:
         access.require(actor, Perm.MANAGE_UNITS, target)
         for source in sources:
@@ -377,9 +371,9 @@ def orgunit_merge(
     _check_parent_open(target, on)
     for source in sources:
         if source.covers(target):
-            raise _error(MERGE_INTO_ITSELF, "cycle", "target", unit=source.name)
+            raise refuse(MERGE_INTO_ITSELF, "cycle", "target", unit=source.name)
         if source.closed_on is not None:
-            raise _error(
+            raise refuse(
                 UNIT_CLOSED, "already_closed", "sources", unit=source.name, closed=source.closed_on
             )
         _check_date(source, on, subtree=True)
@@ -416,11 +410,11 @@ def orgunit_split(
     if actor is not None:
         access.require(actor, Perm.MANAGE_UNITS, unit)
     if len(parts) < 2:
-        raise _error(SPLIT_NEEDS_PARTS, "split_needs_parts", "parts")
+        raise refuse(SPLIT_NEEDS_PARTS, "split_needs_parts", "parts")
     children = list(unit.children.filter(closed_on__isnull=True))
     for child in children:
         if assign.get(child.pk) not in range(len(parts)):
-            raise _error(
+            raise refuse(
                 SPLIT_CHILD_UNASSIGNED,
                 "split_child_unassigned",
                 "assign",

@@ -63,7 +63,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.roles import Perm
 from jinguo.audit.services import audit_record
-from jinguo.core.errors import ApplicationError
+from jinguo.core.errors import ApplicationError, refuse
 from jinguo.orgunits import access
 from jinguo.people import idnumbers
 from jinguo.people.models import (
@@ -103,10 +103,6 @@ FILLED_FIELDS = ("birth_date", "ethnicity", "hukou", "education", "marital_statu
 PHONE_FIELDS = ("phone", "phone_index", "phone_tail")
 ID_FIELDS = ("id_number", "id_number_index")
 _NOT_MOVED = (DuplicatePair, PersonMerge)
-
-
-def _error(message: Any, code: str, /, **params: Any) -> ApplicationError:
-    return ApplicationError(message, code=code, params=params)
 
 
 def _key(model: type[models.Model], field_name: str) -> str:
@@ -229,7 +225,7 @@ def _fill_fields(keep: Person, gone: Person) -> tuple[list[str], list[str]]:
         try:
             idnumbers.check_consistency(parsed, birth_date=keep.birth_date, sex=keep.sex)
         except ApplicationError as error:
-            raise _error(ID_CONFLICT, "id_conflict") from error
+            raise refuse(ID_CONFLICT, "id_conflict") from error
         # The blind index is unique: free it on the merged record before the survivor takes it.
         Person.objects.filter(pk=gone.pk).update(id_number=None, id_number_index=None)
         keep.id_number, keep.id_number_index = parsed.number, id_index(parsed.number)
@@ -264,13 +260,13 @@ def duplicate_merge(*, actor: Any, pair: DuplicatePair, survivor: Person) -> Per
     current, person_a, person_b = _lock_pair(pair)
     _require_edit(actor, person_a, person_b)
     if survivor.pk not in (person_a.pk, person_b.pk):
-        raise _error(NOT_IN_PAIR, "not_in_pair")
+        raise refuse(NOT_IN_PAIR, "not_in_pair")
     if current.status != DuplicatePair.Status.OPEN:
-        raise _error(ALREADY_REVIEWED, "already_reviewed", status=current.get_status_display())
+        raise refuse(ALREADY_REVIEWED, "already_reviewed", status=current.get_status_display())
     keep, gone = (person_a, person_b) if survivor.pk == person_a.pk else (person_b, person_a)
     for person in (keep, gone):
         if person.merged_into_id is not None:
-            raise _error(PERSON_MERGED, "person_merged", name=person.name)
+            raise refuse(PERSON_MERGED, "person_merged", name=person.name)
     today = timezone.localdate()
     moved: dict[str, list[int | str]] = {}
 
@@ -291,7 +287,7 @@ def duplicate_merge(*, actor: Any, pair: DuplicatePair, survivor: Person) -> Per
             with transaction.atomic():
                 model._base_manager.filter(pk__in=ids).update(**{field_name: keep})
         except IntegrityError as error:
-            raise _error(
+            raise refuse(
                 MERGE_CONFLICT, "merge_conflict", relation=model._meta.verbose_name
             ) from error
         moved[_key(model, field_name)] = ids
@@ -421,9 +417,9 @@ def merge_undo(*, actor: Any, merge: PersonMerge) -> None:
     keep, gone = people[current.survivor_id], people[current.merged_id]
     _require_edit(actor, keep, gone)
     if current.undone_at is not None:
-        raise _error(ALREADY_UNDONE, "already_undone", date=timezone.localdate(current.undone_at))
+        raise refuse(ALREADY_UNDONE, "already_undone", date=timezone.localdate(current.undone_at))
     if keep.merged_into_id is not None:
-        raise _error(SURVIVOR_MERGED, "survivor_merged")
+        raise refuse(SURVIVOR_MERGED, "survivor_merged")
     moved: dict[str, list[Any]] = current.moved
     restored, kept_ended = _undo_rows(moved, keep, gone)
     emptied = _undo_fields(moved, keep, gone)
@@ -490,7 +486,7 @@ def duplicate_mark_distinct(*, actor: Any, pair: DuplicatePair) -> DuplicatePair
     current, person_a, person_b = _lock_pair(pair)
     _require_edit(actor, person_a, person_b)
     if current.status != DuplicatePair.Status.OPEN:
-        raise _error(ALREADY_REVIEWED, "already_reviewed", status=current.get_status_display())
+        raise refuse(ALREADY_REVIEWED, "already_reviewed", status=current.get_status_display())
     current.person_a, current.person_b = person_a, person_b
     return _set_status(actor, current, DuplicatePair.Status.DISTINCT, "duplicate.mark_distinct")
 
@@ -504,9 +500,9 @@ def duplicate_reopen(*, actor: Any, pair: DuplicatePair) -> DuplicatePair:
     current, person_a, person_b = _lock_pair(pair)
     _require_edit(actor, person_a, person_b)
     if current.status == DuplicatePair.Status.OPEN:
-        raise _error(ALREADY_OPEN, "already_open")
+        raise refuse(ALREADY_OPEN, "already_open")
     if current.status == DuplicatePair.Status.MERGED:
-        raise _error(UNDO_TO_REOPEN, "merged_pair")
+        raise refuse(UNDO_TO_REOPEN, "merged_pair")
     current.person_a, current.person_b = person_a, person_b
     return _set_status(actor, current, DuplicatePair.Status.OPEN, "duplicate.reopen")
 

@@ -18,7 +18,7 @@ from pypinyin import Style, lazy_pinyin
 from jinguo.accounts.roles import Perm
 from jinguo.audit.services import audit_record, changes_between
 from jinguo.core.crypto import blind_index
-from jinguo.core.errors import ApplicationError
+from jinguo.core.errors import refuse
 from jinguo.core.masking import mask_phone
 from jinguo.orgunits import access
 from jinguo.orgunits.models import Level, OrgUnit
@@ -93,12 +93,6 @@ HEAD_EXISTS = _("Household %(code)s already has a head: %(name)s.")
 ALREADY_MEMBER = _("%(name)s is already a member of household %(code)s.")
 
 
-def _error(
-    message: Any, error_code: str, field: str | None = None, /, **params: Any
-) -> ApplicationError:
-    return ApplicationError(message, code=error_code, field=field, params=params)
-
-
 def name_pinyin(name: str) -> tuple[str, str]:
     """("wangfang", "wf") for 王芳; letters and digits in the name are kept as they are."""
     syllables = [
@@ -118,7 +112,7 @@ def normalise_phone(raw: str) -> str:
         digits = digits[2:]
     if digits and not (len(digits) == 11 and digits[0] == "1") and not 7 <= len(digits) <= 12:
         # Masked: a mistyped number usually holds the real one, and messages reach the logs.
-        raise _error(INVALID_PHONE, "invalid_phone", "phone", phone=mask_phone(digits))
+        raise refuse(INVALID_PHONE, "invalid_phone", "phone", phone=mask_phone(digits))
     return digits
 
 
@@ -143,9 +137,9 @@ def _check_residence(actor: Any, unit: OrgUnit) -> None:
     if actor is not None:
         access.require(actor, Perm.EDIT, unit)
     if unit.level != Level.VILLAGE:
-        raise _error(NOT_A_VILLAGE, "not_a_village", "residence", unit=unit.name)
+        raise refuse(NOT_A_VILLAGE, "not_a_village", "residence", unit=unit.name)
     if unit.closed_on is not None:
-        raise _error(
+        raise refuse(
             RESIDENCE_CLOSED, "residence_closed", "residence", unit=unit.name, closed=unit.closed_on
         )
 
@@ -158,14 +152,14 @@ def _check_id_free(actor: Any, number: str, *, exclude: Person | None = None) ->
     existing = holder.first()
     if existing is not None:
         if actor is None or access.can(actor, Perm.VIEW, existing.residence):
-            raise _error(
+            raise refuse(
                 DUPLICATE_ID_VISIBLE,
                 "duplicate_id",
                 "id_number",
                 name=existing.name,
                 unit=existing.residence.name,
             )
-        raise _error(DUPLICATE_ID_HIDDEN, "duplicate_id", "id_number")
+        raise refuse(DUPLICATE_ID_HIDDEN, "duplicate_id", "id_number")
     return index
 
 
@@ -182,7 +176,7 @@ def _check_consent_giver(name: str, birth_date: dt.date | None, consent: Consent
         - ((consent.given_on.month, consent.given_on.day) < (birth_date.month, birth_date.day))
     )
     if age < GUARDIAN_AGE:
-        raise _error(GUARDIAN_CONSENT_REQUIRED, "guardian_consent_required", "consent", name=name)
+        raise refuse(GUARDIAN_CONSENT_REQUIRED, "guardian_consent_required", "consent", name=name)
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
@@ -222,20 +216,20 @@ def _clean_identity(
 ) -> _Identity:
     name = unicodedata.normalize("NFKC", name).strip()
     if not name:
-        raise _error(NAME_REQUIRED, "name_required", "name")
+        raise refuse(NAME_REQUIRED, "name_required", "name")
     if len(name) > 50:
-        raise _error(NAME_TOO_LONG, "name_too_long", "name")
+        raise refuse(NAME_TOO_LONG, "name_too_long", "name")
     number: str | None = None
     if id_number and id_number.strip():
         parsed = idnumbers.parse(id_number)
         idnumbers.check_consistency(parsed, birth_date=birth_date, sex=sex)
         number, birth_date, sex = parsed.number, parsed.birth_date, parsed.sex
     if not sex:
-        raise _error(SEX_REQUIRED, "sex_required", "sex")
+        raise refuse(SEX_REQUIRED, "sex_required", "sex")
     if birth_date is not None and birth_date > timezone.localdate():
-        raise _error(BIRTH_IN_FUTURE, "birth_in_future", "birth_date", date=birth_date)
+        raise refuse(BIRTH_IN_FUTURE, "birth_in_future", "birth_date", date=birth_date)
     if ethnicity_code and ethnicity.by_code(ethnicity_code) is None:
-        raise _error(UNKNOWN_ETHNICITY, "unknown_ethnicity", "ethnicity", code=ethnicity_code)
+        raise refuse(UNKNOWN_ETHNICITY, "unknown_ethnicity", "ethnicity", code=ethnicity_code)
     return _Identity(name, sex, birth_date, number, normalise_phone(phone or ""))
 
 
@@ -272,7 +266,7 @@ def person_register(
     if (who.id_number or who.phone) and (
         consent is None or consent.purpose != ConsentPurpose.REGISTRY
     ):
-        raise _error(CONSENT_REQUIRED, "consent_required", "consent")
+        raise refuse(CONSENT_REQUIRED, "consent_required", "consent")
     if consent is not None:
         _check_consent_giver(who.name, who.birth_date, consent)
     full, initials = name_pinyin(who.name)
@@ -327,7 +321,7 @@ def person_update(*, actor: Any, person: Person, version: int, **fields: Any) ->
     if actor is not None:
         access.require(actor, Perm.EDIT, current.residence)
     if current.version != version:
-        raise _error(EDIT_CONFLICT, "edit_conflict", None, current=current.version, yours=version)
+        raise refuse(EDIT_CONFLICT, "edit_conflict", None, current=current.version, yours=version)
     before = _snapshot(current)
     residence = fields.pop("residence", current.residence)
     if residence.pk != current.residence_id:
@@ -346,7 +340,7 @@ def person_update(*, actor: Any, person: Person, version: int, **fields: Any) ->
         who.phone and who.phone != (current.phone or "")
     )
     if new_sensitive and not _has_consent(current, (ConsentPurpose.REGISTRY,)):
-        raise _error(CONSENT_REQUIRED, "consent_required", "consent")
+        raise refuse(CONSENT_REQUIRED, "consent_required", "consent")
     current.id_number_index = (
         _check_id_free(actor, who.id_number, exclude=current) if who.id_number else None
     )
@@ -382,10 +376,10 @@ def person_reveal(*, actor: Any, person: Person, field: str, reason: str) -> str
     access.require(actor, Perm.REVEAL, person.residence)
     reason = reason.strip()
     if len(reason) < 2:
-        raise _error(REASON_REQUIRED, "reason_required", "reason")
+        raise refuse(REASON_REQUIRED, "reason_required", "reason")
     value: str | None = getattr(person, field)
     if not value:
-        raise _error(
+        raise refuse(
             NOTHING_TO_REVEAL,
             "nothing_to_reveal",
             "field",
@@ -451,7 +445,7 @@ def consent_withdraw(*, actor: Any, consent: Consent, on: dt.date | None = None)
     if actor is not None:
         access.require(actor, Perm.EDIT, person.residence)
     if consent.withdrawn_on is not None:
-        raise _error(ALREADY_WITHDRAWN, "already_withdrawn", None, date=consent.withdrawn_on)
+        raise refuse(ALREADY_WITHDRAWN, "already_withdrawn", None, date=consent.withdrawn_on)
     consent.withdrawn_on = on or timezone.localdate()
     consent.save(update_fields=["withdrawn_on"])
     changes: dict[str, Any] = {"withdrawn_on": [None, consent.withdrawn_on]}
@@ -498,14 +492,14 @@ def _join(
     )
     if current is not None:
         if current.household_id == household.pk:
-            raise _error(
+            raise refuse(
                 ALREADY_MEMBER, "already_member", "person", name=person.name, code=household.code
             )
         _leave(actor, current, on)
     if relation == Relation.HEAD:
         head = household.memberships.filter(end__isnull=True, relation=Relation.HEAD).first()
         if head is not None:
-            raise _error(
+            raise refuse(
                 HEAD_EXISTS, "head_exists", "relation", code=household.code, name=head.person.name
             )
     membership = Membership.objects.create(
@@ -523,9 +517,9 @@ def _join(
 
 def _leave(actor: Any, membership: Membership, on: dt.date) -> None:
     if membership.end is not None:
-        raise _error(ALREADY_ENDED, "already_ended", None, date=membership.end)
+        raise refuse(ALREADY_ENDED, "already_ended", None, date=membership.end)
     if on < membership.start:
-        raise _error(MEMBERSHIP_DATES, "invalid_dates", "on", start=membership.start)
+        raise refuse(MEMBERSHIP_DATES, "invalid_dates", "on", start=membership.start)
     membership.end = on
     membership.save(update_fields=["end"])
     audit_record(
@@ -610,30 +604,30 @@ def category_add(
         access.require(actor, Perm.EDIT, person.residence)
     label = Category(category).label
     if end is not None and end <= start:
-        raise _error(CATEGORY_DATES, "invalid_dates", "end")
+        raise refuse(CATEGORY_DATES, "invalid_dates", "end")
     if category in SENSITIVE_CATEGORIES and not _has_consent(
         person, (ConsentPurpose.REGISTRY, ConsentPurpose.CHILD_CARE)
     ):
-        raise _error(CONSENT_REQUIRED, "consent_required", "consent")
+        raise refuse(CONSENT_REQUIRED, "consent_required", "consent")
     if category == Category.LEFT_BEHIND_CHILD:
         if person.birth_date is None:
-            raise _error(LEFT_BEHIND_NEEDS_BIRTH, "birth_date_required", "start")
+            raise refuse(LEFT_BEHIND_NEEDS_BIRTH, "birth_date_required", "start")
         sixteen = _sixteenth_birthday(person.birth_date)
         if start >= sixteen:
-            raise _error(
+            raise refuse(
                 LEFT_BEHIND_TOO_OLD, "too_old", "start", name=person.name, birthday=sixteen
             )
         end = min(end or sixteen, sixteen)
         if not left_behind or not left_behind.get("parents"):
-            raise _error(LEFT_BEHIND_DETAILS, "details_required", "parents")
+            raise refuse(LEFT_BEHIND_DETAILS, "details_required", "parents")
     if category == Category.DISABLED and (
         not disability_type or disability_grade not in (1, 2, 3, 4)
     ):
-        raise _error(DISABILITY_DETAILS, "details_required", "disability_grade")
+        raise refuse(DISABILITY_DETAILS, "details_required", "disability_grade")
     if category == Category.CENTENARIAN:
         age = person.age_on(start)
         if age is None or age < 100:
-            raise _error(CENTENARIAN_AGE, "too_young", "start", name=person.name, date=start)
+            raise refuse(CENTENARIAN_AGE, "too_young", "start", name=person.name, date=start)
     overlapping = person.categories.filter(category=category).filter(
         Q(end__isnull=True) | Q(end__gt=start)
     )
@@ -641,7 +635,7 @@ def category_add(
         overlapping = overlapping.filter(start__lt=end)
     clash = overlapping.first()
     if clash is not None:
-        raise _error(
+        raise refuse(
             CATEGORY_OVERLAP,
             "overlap",
             "start",
@@ -682,9 +676,9 @@ def category_end(*, actor: Any, period: CategoryPeriod, end: dt.date) -> Categor
     if actor is not None:
         access.require(actor, Perm.EDIT, period.person.residence)
     if end <= period.start:
-        raise _error(CATEGORY_DATES, "invalid_dates", "end")
+        raise refuse(CATEGORY_DATES, "invalid_dates", "end")
     if period.end is not None and period.end <= timezone.localdate() and end > period.end:
-        raise _error(ALREADY_ENDED, "already_ended", "end", date=period.end)
+        raise refuse(ALREADY_ENDED, "already_ended", "end", date=period.end)
     before = period.end
     period.end = end if period.end is None else min(end, period.end)
     period.save(update_fields=["end"])
@@ -705,7 +699,7 @@ def person_delete(*, actor: Any, person: Person, reason: str) -> None:
     if actor is not None:
         access.require(actor, Perm.EDIT, person.residence)
     if Person.objects.filter(merged_into=person).exists():
-        raise _error(HAS_MERGED_RECORDS, "has_merged_records", None, name=person.name)
+        raise refuse(HAS_MERGED_RECORDS, "has_merged_records", None, name=person.name)
     audit_record(
         actor=actor,
         action="person.delete",

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from jinguo.orgunits import access, selectors
 from jinguo.orgunits.models import Kind
 from jinguo.web.navigation import WORK_AREAS_BY_KEY
+from jinguo.web.views.units import labelled_counts
 
 SECTION_SIZE = 100
 
@@ -15,11 +16,7 @@ SECTION_SIZE = 100
 def home(request: HttpRequest) -> HttpResponse:
     units = access.home_units(request.user)
     cards = [(unit, selectors.unit_kind_counts(request.user, unit)) for unit in units]
-    # The same counts with labels, largest first, for the page to show.
-    summaries = [
-        (unit, sorted(((Kind(k).label, n) for k, n in counts.items()), key=lambda c: -c[1]))
-        for unit, counts in cards
-    ]
+    summaries = [(unit, labelled_counts(counts)) for unit, counts in cards]
     return render(request, "web/home.html", {"cards": cards, "summaries": summaries})
 
 

@@ -29,6 +29,11 @@ from jinguo.web.forms import (
 PAGE_SIZE = 50
 
 
+def labelled_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Counts by kind as (label, number), largest first, for a page to show."""
+    return sorted(((str(Kind(kind).label), n) for kind, n in counts.items()), key=lambda c: -c[1])
+
+
 @login_required
 def unit_index(request: HttpRequest) -> HttpResponse:
     """Search the units in scope; with no search, start at the top of the user's scope."""
@@ -60,7 +65,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "unit": unit,
         "ancestors": selectors.unit_ancestors(request.user, unit),
         "page": page,
-        "counts": sorted(((Kind(k).label, n) for k, n in counts.items()), key=lambda c: -c[1]),
+        "counts": labelled_counts(counts),
         "history": selectors.unit_history(request.user, unit),
         "can_manage": access.can(request.user, Perm.MANAGE_UNITS, unit),
     }

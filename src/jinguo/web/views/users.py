@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jinguo.accounts import selectors, services
-from jinguo.accounts.models import Grant
 from jinguo.accounts.roles import Perm
 from jinguo.core.errors import ApplicationError
 from jinguo.orgunits import access
@@ -129,15 +128,8 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def grant_revoke(request: HttpRequest, user_id: int, grant_id: int) -> HttpResponse:
-    subject = selectors.user_get(request.user, user_id)
-    grant = (
-        Grant.objects.active()
-        .filter(pk=grant_id, user=subject)
-        .select_related("unit", "user")
-        .first()
-    )
-    if grant is None:
-        raise Http404
+    grant = selectors.grant_get(request.user, user_id, grant_id)
+    subject = grant.user
     try:
         services.grant_revoke(actor=request.user, grant=grant)
     except ApplicationError as error:
