@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationError(Exception):
@@ -52,3 +53,14 @@ def refuse(
     """`raise refuse(MESSAGE, "code", "field", name=…)`: the error with its parameters as
     keywords, the short form services use for every rule they check."""
     return ApplicationError(message, code=code, field=field, params=params)
+
+
+EDIT_CONFLICT = _(
+    "Someone else changed this record after you opened it (now version %(current)d, yours "
+    "%(yours)d). Reload the page, check the changes and enter yours again."
+)
+
+
+def stale(current: int, yours: int) -> ApplicationError:
+    """The refusal of an update based on an old version of the record (optimistic locking)."""
+    return refuse(EDIT_CONFLICT, "edit_conflict", None, current=current, yours=yours)

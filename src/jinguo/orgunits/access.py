@@ -73,6 +73,32 @@ def scoped(
     return queryset.filter(scope_q(user, perm, path_field=path_field))
 
 
+def _ancestor_paths(path: str) -> list[str]:
+    """'/1/7/42/' → ['/1/', '/1/7/']."""
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
+def reaching_q(user: Any, *, path_field: str = "path") -> Q:
+    """Rows owned by a unit in the user's scope or above it.
+
+    For what higher levels run for the units below them — a county programme is seen, and
+    applied to, from every village — while its records stay scoped by `scope_q`.
+    """
+    roots = scope_paths(user)
+    if not roots:
+        return Q(pk__in=[])
+    above = sorted({ancestor for root in roots for ancestor in _ancestor_paths(root)})
+    return scope_q(user, path_field=path_field) | Q(**{f"{path_field}__in": above})
+
+
+def reaches(user: Any, unit: OrgUnit) -> bool:
+    """Whether `unit` lies in the user's scope or above it (see `reaching_q`)."""
+    return any(
+        unit.path.startswith(root) or root.startswith(unit.path) for root in scope_paths(user)
+    )
+
+
 def perms_at(user: Any, unit: OrgUnit) -> frozenset[Perm]:
     """Everything the user may do on `unit` through grants on it or its ancestors."""
     held: set[Perm] = set()

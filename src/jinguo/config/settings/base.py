@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jinguo.orgunits",
     "jinguo.accounts",
     "jinguo.people",
+    "jinguo.programmes",
     "jinguo.imports",
     "jinguo.api",
     "jinguo.web",
