@@ -23,6 +23,12 @@ def township_chair(tree: Tree) -> User:
 
 
 @pytest.fixture
+def other_chair(tree: Tree) -> User:
+    """Chair of the other township: sees none of the first township's people."""
+    return make_user("other-chair", Role.TOWNSHIP_CHAIR, tree.townships[1])
+
+
+@pytest.fixture
 def village_director(tree: Tree) -> User:
     return make_user("village-director", Role.VILLAGE_DIRECTOR, tree.village(0, 0))
 

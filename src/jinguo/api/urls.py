@@ -11,6 +11,15 @@ from jinguo.api.auth import TokenAuth
 from jinguo.api.orgunits import router as orgunits_router
 from jinguo.api.people import households_router
 from jinguo.api.people import router as people_router
+from jinguo.api.programmes import (
+    benefits_router,
+    enrolments_router,
+    funds_router,
+    loans_router,
+    organisations_router,
+    programmes_router,
+    projects_router,
+)
 from jinguo.api.users import router as users_router
 from jinguo.core.errors import ApplicationError
 
@@ -18,7 +27,8 @@ api = NinjaAPI(
     title="Jinguo API",
     version="1",
     description=(
-        "Org units, users, people and households of Jinguo (巾帼). "
+        "Org units, users, people and households, programmes with their enrolments, benefits, "
+        "funds, loans and projects, of Jinguo (巾帼). "
         "Authenticate with `Bearer <token>`."
     ),
     auth=TokenAuth(),
@@ -30,6 +40,13 @@ api.add_router("/orgunits", orgunits_router)
 api.add_router("/users", users_router)
 api.add_router("/people", people_router)
 api.add_router("/households", households_router)
+api.add_router("/organisations", organisations_router)
+api.add_router("/programmes", programmes_router)
+api.add_router("/enrolments", enrolments_router)
+api.add_router("/benefits", benefits_router)
+api.add_router("/funds", funds_router)
+api.add_router("/loans", loans_router)
+api.add_router("/projects", projects_router)
 
 
 def _bilingual(code: str, zh: str, en: str) -> dict[str, str | None]:

@@ -99,6 +99,15 @@ def reaches(user: Any, unit: OrgUnit) -> bool:
     )
 
 
+def require_reaching(user: Any, perm: Perm, unit: OrgUnit) -> None:
+    """`require` for what a unit owns and users below it see: 403, not 404, from below."""
+    if can(user, perm, unit):
+        return
+    if reaches(user, unit):
+        raise PermissionDenied
+    raise Http404
+
+
 def perms_at(user: Any, unit: OrgUnit) -> frozenset[Perm]:
     """Everything the user may do on `unit` through grants on it or its ancestors."""
     held: set[Perm] = set()

@@ -53,12 +53,20 @@ LOAN_PROGRAMME = _("Loans are recorded only in loan programmes.")
 OVERPAID = _("%(amount)s yuan is more than the %(owed)s yuan still owed.")
 BEFORE_LOAN = _("The loan was disbursed on %(date)s.")
 PROJECT_PROGRAMME = _("Projects belong to construction programmes.")
+FUND_NAME_TAKEN = _("%(owner)s already holds a fund called “%(name)s”.")
+SITE_OUTSIDE = _("%(site)s lies outside %(owner)s, which runs “%(programme)s”.")
+WRONG_PROJECT = _("%(fund)s is earmarked for “%(programme)s”, not for this project.")
 NOT_IMAGE = _("Upload a photo (JPEG, PNG or WebP).")
 
 
 def _require(actor: Any, perm: Perm, unit: OrgUnit) -> None:
     if actor is not None:
         access.require(actor, perm, unit)
+
+
+def _require_reaching(actor: Any, perm: Perm, unit: OrgUnit) -> None:
+    if actor is not None:
+        access.require_reaching(actor, perm, unit)
 
 
 def _money(value: Decimal) -> Decimal:
@@ -81,6 +89,8 @@ def fund_create(
     note: str = "",
 ) -> Fund:
     _require(actor, Perm.APPROVE, owner)
+    if Fund.objects.filter(owner=owner, name=name.strip()).exists():
+        raise refuse(FUND_NAME_TAKEN, "name_taken", "name", owner=owner.name, name=name.strip())
     fund = Fund.objects.create(
         owner=owner,
         name=name.strip(),
@@ -198,6 +208,10 @@ def fund_spend(
     _require(actor, Perm.APPROVE, fund.owner)
     if amount <= 0:
         raise refuse(AMOUNT_POSITIVE, "amount_not_positive", "amount")
+    if project is not None and fund.programme_id not in (None, project.programme_id):
+        raise refuse(
+            WRONG_PROJECT, "wrong_fund", "project", fund=fund.name, programme=fund.programme
+        )
     return _record(actor, fund, on, -amount, description, counterpart, project)
 
 
@@ -399,9 +413,18 @@ def project_create(
     funding: dict[Organisation, Decimal] | None = None,
     status: str = ProjectStatus.PLANNED,
 ) -> Project:
-    _require(actor, Perm.APPROVE, programme.owner)
+    _require_reaching(actor, Perm.APPROVE, programme.owner)
     if programme.kind != "construction":
         raise refuse(PROJECT_PROGRAMME, "not_a_construction_programme", "programme")
+    if not site.path.startswith(programme.owner.path):
+        raise refuse(
+            SITE_OUTSIDE,
+            "outside_programme",
+            "site",
+            site=site.name,
+            owner=programme.owner.name,
+            programme=programme.name,
+        )
     project = Project.objects.create(
         programme=programme,
         name=name.strip(),
@@ -432,7 +455,7 @@ def project_set_status(*, actor: Any, project: Project, status: str, version: in
     current = (
         Project.objects.select_for_update().select_related("programme__owner").get(pk=project.pk)
     )
-    _require(actor, Perm.APPROVE, current.programme.owner)
+    _require_reaching(actor, Perm.APPROVE, current.programme.owner)
     if current.version != version:
         raise stale(current.version, version)
     before = current.status
@@ -453,7 +476,7 @@ def project_set_status(*, actor: Any, project: Project, status: str, version: in
 def milestone_add(
     *, actor: Any, project: Project, name: str, planned_on: dt.date, note: str = ""
 ) -> Milestone:
-    _require(actor, Perm.APPROVE, project.programme.owner)
+    _require_reaching(actor, Perm.APPROVE, project.programme.owner)
     milestone = Milestone.objects.create(
         project=project, name=name.strip(), planned_on=planned_on, note=note.strip()
     )
@@ -470,7 +493,7 @@ def milestone_add(
 @transaction.atomic
 def milestone_reach(*, actor: Any, milestone: Milestone, on: dt.date, note: str = "") -> Milestone:
     project = milestone.project
-    _require(actor, Perm.EDIT, project.site)
+    _require_reaching(actor, Perm.EDIT, project.site)
     before = milestone.reached_on
     milestone.reached_on = on
     if note.strip():
@@ -502,7 +525,7 @@ def project_photo_add(
     """Attach a photo; it must really be an image (Pillow opens it), not a renamed file."""
     from PIL import Image, UnidentifiedImageError
 
-    _require(actor, Perm.EDIT, project.site)
+    _require_reaching(actor, Perm.EDIT, project.site)
     name = image.name or "photo.jpg"
     if not any(name.lower().endswith(ext) for ext in IMAGE_TYPES):
         raise refuse(NOT_IMAGE, "not_an_image", "image")

@@ -19,7 +19,7 @@ from django.http import Http404
 
 from jinguo.accounts.roles import Perm
 from jinguo.orgunits import access
-from jinguo.people.models import Person
+from jinguo.people.models import Household, Person
 from jinguo.programmes.choices import BenefitKind, EnrolmentStatus, ProgrammeStatus
 from jinguo.programmes.finance import fund_balance, loan_position
 from jinguo.programmes.models import (
@@ -387,3 +387,8 @@ def programme_funds(user: Any, programme: Programme) -> QuerySet[Fund]:
 def subsidy_paid(loan: Loan) -> Decimal:
     """The interest subsidy paid on a loan so far: the cash benefits recorded against it."""
     return loan.subsidies.aggregate(s=Sum("amount"))["s"] or ZERO
+
+
+def current_households(person: Person) -> QuerySet[Household]:
+    """The household a person (already fetched through scope) belongs to now, to enrol it."""
+    return Household.objects.filter(memberships__person=person, memberships__end__isnull=True)

@@ -24,7 +24,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +60,9 @@ S = EnrolmentStatus
 
 NAME_TAKEN = _("%(owner)s already runs a programme called “%(name)s”.")
 DATES = _("The end date is before the start date.")
+CYCLE_NAME_TAKEN = _("“%(programme)s” already has a round called “%(name)s”.")
+WRONG_FUND = _("%(fund)s is earmarked for “%(programme)s”.")
+WRONG_LOAN = _("That loan is not %(name)s's loan in this programme.")
 RULE_FIELDS = _("This kind of rule needs: %(fields)s.")
 PROGRAMME_NOT_OPEN = _("“%(programme)s” is not taking applications or deliveries (%(status)s).")
 OUTSIDE = _("%(name)s lives outside %(owner)s, which runs “%(programme)s”.")
@@ -98,17 +100,17 @@ ACTION_DECIDE = _("verifying or approving")
 
 def _require_setup(actor: Any, owner: OrgUnit) -> None:
     """Set-up needs APPROVE on the owner; those who merely see the programme get 403."""
-    if actor is None or access.can(actor, Perm.APPROVE, owner):
-        return
-    if access.reaches(actor, owner):
-        raise PermissionDenied
-    raise Http404
+    if actor is not None:
+        access.require_reaching(actor, Perm.APPROVE, owner)
 
 
 @transaction.atomic
 def organisation_get_or_create(
     *, actor: Any, name: str, kind: str, contact: str = ""
 ) -> Organisation:
+    """The organisation of that name, created if new, by anyone who enters records."""
+    if actor is not None and not access.scope_paths(actor, Perm.EDIT):
+        raise PermissionDenied
     organisation, created = Organisation.objects.get_or_create(
         name=name.strip(), defaults={"kind": kind, "contact": contact.strip()}
     )
@@ -185,6 +187,7 @@ def programme_update(*, actor: Any, programme: Programme, version: int, **fields
     _require_setup(actor, current.owner)
     if current.version != version:
         raise stale(current.version, version)
+    partners, funders = fields.pop("partners", None), fields.pop("funders", None)
     unknown = set(fields) - PROGRAMME_FIELDS
     if unknown:
         raise TypeError(f"programme_update() got unexpected fields {sorted(unknown)}")
@@ -194,12 +197,21 @@ def programme_update(*, actor: Any, programme: Programme, version: int, **fields
     name = fields.get("name", current.name).strip()
     if Programme.objects.filter(owner=current.owner, name=name).exclude(pk=current.pk).exists():
         raise refuse(NAME_TAKEN, "name_taken", "name", owner=current.owner.name, name=name)
-    changes = {}
+    changes: dict[str, Any] = {}
     for key, value in fields.items():
         value = value.strip() if isinstance(value, str) else value
         if getattr(current, key) != value:
             changes[key] = [getattr(current, key), value]
             setattr(current, key, value)
+    for key, chosen in (("partners", partners), ("funders", funders)):
+        if chosen is None:
+            continue
+        related = getattr(current, key)
+        before = sorted(o.name for o in related.all())
+        after = sorted(o.name for o in chosen)
+        if before != after:
+            related.set(chosen)
+            changes[key] = [before, after]
     if changes:
         current.version += 1
         current.save()
@@ -293,6 +305,10 @@ def cycle_create(
     _require_setup(actor, programme.owner)
     if end is not None and end < start:
         raise refuse(DATES, "invalid_dates", "end")
+    if programme.cycles.filter(name=name.strip()).exists():
+        raise refuse(
+            CYCLE_NAME_TAKEN, "name_taken", "name", programme=programme.name, name=name.strip()
+        )
     cycle = Cycle.objects.create(
         programme=programme,
         name=name.strip(),
@@ -596,11 +612,18 @@ def enrolment_advance(
 
 @transaction.atomic
 def enrolment_set_compliance(
-    *, actor: Any, enrolment: Enrolment, compliant: bool, note: str
+    *, actor: Any, enrolment: Enrolment, compliant: bool, note: str, version: int | None = None
 ) -> Enrolment:
     """Record whether she keeps the programme's conditions; a lapse needs a note."""
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=enrolment.pk)
+    )
     if actor is not None:
         access.require(actor, Perm.EDIT, enrolment.unit)
+    if version is not None and enrolment.version != version:
+        raise stale(enrolment.version, version)
     if not compliant and not note.strip():
         raise refuse(REASON_NEEDED, "reason_required", "compliance_note")
     before = [enrolment.compliant, enrolment.compliance_note]
@@ -750,6 +773,18 @@ def _deliver(actor: Any, programme: Programme, d: Delivery) -> Benefit:
         .exclude(status=S.REJECTED)
         .first()
     )
+    if (
+        d.kind == BenefitKind.CASH
+        and d.fund is not None
+        and d.fund.programme_id
+        not in (
+            None,
+            programme.pk,
+        )
+    ):
+        raise refuse(WRONG_FUND, "wrong_fund", "fund", fund=d.fund.name, programme=d.fund.programme)
+    if d.loan is not None and (enrolment is None or d.loan.enrolment_id != enrolment.pk):
+        raise refuse(WRONG_LOAN, "wrong_loan", "loan", name=person.name)
     refusals = _rule_refusals(programme, d, enrolment, cycle)
     if refusals:
         if not d.override_reason.strip():

@@ -8,6 +8,17 @@ from django.test import Client
 
 from jinguo.accounts.models import User
 from jinguo.accounts.services import api_token_create
+from jinguo.people.tests.conftest import (  # noqa: F401 - fixtures for the programmes API tests
+    make_person,
+    neighbour_village,
+    village,
+)
+from jinguo.programmes.tests.conftest import (  # noqa: F401 - fixtures for the programmes API tests
+    county_staff,
+    fund,
+    make_programme,
+    woman,
+)
 
 BASE = "/api/v1"
 

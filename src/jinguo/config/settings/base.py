@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jinguo.accounts",
     "jinguo.people",
     "jinguo.programmes",
+    "jinguo.activities",
     "jinguo.imports",
     "jinguo.api",
     "jinguo.web",

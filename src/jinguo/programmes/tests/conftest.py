@@ -6,6 +6,7 @@ Everything is written through the services, as real writes are.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,7 @@ from jinguo.programmes.models import Fund, Programme
 from jinguo.testing import Tree, make_user
 
 START = dt.date(2014, 1, 1)
+MakeProgramme = Callable[..., Programme]
 
 
 @pytest.fixture
@@ -35,13 +37,7 @@ def county_staff(tree: Tree) -> User:
 
 
 @pytest.fixture
-def other_chair(tree: Tree) -> User:
-    """Chair of the other township: sees none of the first township's people."""
-    return make_user("other-chair", Role.TOWNSHIP_CHAIR, tree.townships[1])
-
-
-@pytest.fixture
-def make_programme(tree: Tree, county_admin: User) -> Any:
+def make_programme(tree: Tree, county_admin: User) -> MakeProgramme:
     def make(name: str = "单亲母亲救助", **fields: Any) -> Programme:
         values: dict[str, Any] = {
             "owner": tree.county,
@@ -77,5 +73,5 @@ def fund(tree: Tree, county_admin: User) -> Fund:
 
 
 @pytest.fixture
-def woman(make_person: MakePerson, village: OrgUnit) -> Any:
+def woman(make_person: MakePerson, village: OrgUnit) -> Any:  # noqa: F811
     return make_person("王芳", residence=village, birth_date=dt.date(1980, 5, 1), sex="F")

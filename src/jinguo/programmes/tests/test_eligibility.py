@@ -19,6 +19,7 @@ from jinguo.programmes.choices import RuleKind
 from jinguo.programmes.eligibility import Candidate, evaluate
 from jinguo.programmes.models import Fund, Programme
 from jinguo.programmes.services import Delivery
+from jinguo.programmes.tests.conftest import MakeProgramme
 from jinguo.testing import Tree
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def rule(admin: User, programme: Programme, kind: str, **params: Any) -> None:
 
 
 def test_category_is_checked_on_the_date_of_application_or_the_rules_own_date(
-    make_programme: Any, woman: Person, county_admin: User
+    make_programme: MakeProgramme, woman: Person, county_admin: User
 ) -> None:
     programme = make_programme()
     rule(county_admin, programme, RuleKind.CATEGORY, category=Category.SINGLE_MOTHER)
@@ -58,7 +59,9 @@ def test_category_is_checked_on_the_date_of_application_or_the_rules_own_date(
     assert check(fixed, woman, dt.date(2014, 6, 1)) == ["category"]
 
 
-def test_age_range_on_a_date(make_programme: Any, woman: Person, county_admin: User) -> None:
+def test_age_range_on_a_date(
+    make_programme: MakeProgramme, woman: Person, county_admin: User
+) -> None:
     programme = make_programme()
     rule(county_admin, programme, RuleKind.AGE, min_age=18, max_age=33)
     # Born 1980-05-01: 33 until 30 April 2014, 34 from 1 May.
@@ -70,7 +73,7 @@ def test_age_range_on_a_date(make_programme: Any, woman: Person, county_admin: U
 
 
 def test_age_without_a_birth_date_fails_with_its_own_reason(
-    make_programme: Any, make_person: Any, county_admin: User
+    make_programme: MakeProgramme, make_person: Any, county_admin: User
 ) -> None:
     programme = make_programme()
     rule(county_admin, programme, RuleKind.AGE, min_age=18)
@@ -81,7 +84,7 @@ def test_age_without_a_birth_date_fails_with_its_own_reason(
 
 
 def test_birth_window_includes_both_ends(
-    make_programme: Any, make_person: Any, county_admin: User
+    make_programme: MakeProgramme, make_person: Any, county_admin: User
 ) -> None:
     programme = make_programme("营养包", kind="in_kind_aid")
     rule(
@@ -102,7 +105,7 @@ def test_birth_window_includes_both_ends(
 
 
 def test_hukou_sex_and_residence(
-    make_programme: Any,
+    make_programme: MakeProgramme,
     make_person: Any,
     county_admin: User,
     tree: Tree,
@@ -120,7 +123,11 @@ def test_hukou_sex_and_residence(
 
 
 def test_the_result_names_every_failed_rule_in_both_languages(
-    make_programme: Any, make_person: Any, county_admin: User, far_village: OrgUnit, tree: Tree
+    make_programme: MakeProgramme,
+    make_person: Any,
+    county_admin: User,
+    far_village: OrgUnit,
+    tree: Tree,
 ) -> None:
     programme = make_programme()
     rule(county_admin, programme, RuleKind.SEX, sex="F")
@@ -129,7 +136,8 @@ def test_the_result_names_every_failed_rule_in_both_languages(
     result = evaluate(programme, Candidate(man, None, None), MARCH_8)
     stored = result.as_json()
     assert [entry["kind"] for entry in stored] == ["sex", "residence"]
-    assert "镇1" in str(stored[1]["message"]) and "张伟" in str(stored[1]["message"])
+    assert "镇1" in str(stored[1]["message"])
+    assert "张伟" in str(stored[1]["message"])
     assert "does not live within 镇1" in str(stored[1]["message_en"])
 
 
@@ -151,7 +159,7 @@ def _enrol_and_deliver(
 
 
 def test_once_per_lifetime_counts_other_rounds_of_the_programme(
-    make_programme: Any, woman: Person, county_admin: User, fund: Fund
+    make_programme: MakeProgramme, woman: Person, county_admin: User, fund: Fund
 ) -> None:
     programme = make_programme(end=None)
     rule(county_admin, programme, RuleKind.ONCE)
@@ -172,7 +180,7 @@ def test_once_per_lifetime_counts_other_rounds_of_the_programme(
 
 
 def test_not_within_n_years_of_the_last_benefit(
-    make_programme: Any, woman: Person, county_admin: User, fund: Fund
+    make_programme: MakeProgramme, woman: Person, county_admin: User, fund: Fund
 ) -> None:
     programme = make_programme(start=dt.date(2012, 1, 1), end=None)
     rule(county_admin, programme, RuleKind.GAP_YEARS, years=2)
@@ -216,7 +224,7 @@ def fund_from_2012(fund: Fund) -> Fund:
     ],
 )
 def test_an_incomplete_rule_is_refused_with_what_it_needs(
-    make_programme: Any, county_admin: User, kind: str, params: dict[str, Any], field: str
+    make_programme: MakeProgramme, county_admin: User, kind: str, params: dict[str, Any], field: str
 ) -> None:
     from jinguo.core.errors import ApplicationError
 
@@ -227,7 +235,9 @@ def test_an_incomplete_rule_is_refused_with_what_it_needs(
     assert not programme.rules.exists()
 
 
-def test_fields_other_kinds_use_are_not_stored(make_programme: Any, county_admin: User) -> None:
+def test_fields_other_kinds_use_are_not_stored(
+    make_programme: MakeProgramme, county_admin: User
+) -> None:
     programme = make_programme()
     stored = services.rule_add(
         actor=county_admin, programme=programme, kind=RuleKind.SEX, sex="F", min_age=3, years=9
@@ -237,7 +247,7 @@ def test_fields_other_kinds_use_are_not_stored(make_programme: Any, county_admin
 
 
 def test_only_who_may_set_up_the_programme_edits_its_rules(
-    make_programme: Any, township_chair: User, county_staff: User
+    make_programme: MakeProgramme, township_chair: User, county_staff: User
 ) -> None:
     from django.core.exceptions import PermissionDenied
 

@@ -17,10 +17,11 @@ from jinguo.core.errors import ApplicationError
 from jinguo.orgunits.models import OrgUnit
 from jinguo.people.choices import Category, Relation
 from jinguo.people.models import Person
-from jinguo.people.services import category_add, household_create
+from jinguo.people.services import household_create
 from jinguo.programmes import selectors, services
 from jinguo.programmes.choices import Beneficiary, CycleStatus, EnrolmentStatus, RuleKind
 from jinguo.programmes.models import Enrolment, EnrolmentStep, Programme
+from jinguo.programmes.tests.conftest import MakeProgramme
 from jinguo.testing import Tree, make_user
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ MARCH = dt.date(2014, 3, 1)
 
 
 @pytest.fixture
-def programme(make_programme: Any) -> Programme:
+def programme(make_programme: MakeProgramme) -> Programme:
     return make_programme()
 
 
@@ -239,7 +240,8 @@ def test_rules_are_checked_again_at_each_decision(
     with pytest.raises(ApplicationError):
         advance(township_chair, applied, S.VERIFIED, override_reason="乡镇不能例外")
     verified = advance(county_admin, applied, S.VERIFIED, override_reason="县里同意例外")
-    assert verified.eligible is False and verified.eligibility_override == "县里同意例外"
+    assert verified.eligible is False
+    assert verified.eligibility_override == "县里同意例外"
 
 
 def test_eligible_and_compliant_are_separate(applied: Enrolment, village_director: User) -> None:
@@ -254,7 +256,11 @@ def test_eligible_and_compliant_are_separate(applied: Enrolment, village_directo
 
 
 def test_applications_outside_the_programmes_reach_or_scope_are_refused(
-    tree: Tree, make_programme: Any, make_person: Any, village_director: User, far_village: OrgUnit
+    tree: Tree,
+    make_programme: MakeProgramme,
+    make_person: Any,
+    village_director: User,
+    far_village: OrgUnit,
 ) -> None:
     township_programme = make_programme("镇里的项目", owner=tree.townships[1])
     woman = make_person("王芳", residence=tree.village(0, 0))
@@ -288,7 +294,7 @@ def test_cycles_decide_when_applications_are_taken(
 
 
 def test_a_household_programme_enrols_the_household_once(
-    make_programme: Any, make_person: Any, village: OrgUnit, village_director: User
+    make_programme: MakeProgramme, make_person: Any, village: OrgUnit, village_director: User
 ) -> None:
     programme = make_programme("化肥", beneficiary=Beneficiary.HOUSEHOLD, kind="in_kind_aid")
     wife = make_person("王芳", residence=village)
@@ -355,3 +361,34 @@ def test_a_stale_version_is_refused(applied: Enrolment, township_chair: User) ->
     with pytest.raises(ApplicationError) as caught:
         advance(township_chair, applied, S.VERIFIED, version=applied.version + 1)
     assert caught.value.code == "edit_conflict"
+
+
+def test_partners_and_funders_change_with_the_programme(
+    programme: Programme, county_admin: User
+) -> None:
+    union = services.organisation_get_or_create(actor=county_admin, name="旗总工会", kind="social")
+    changed = services.programme_update(
+        actor=county_admin, programme=programme, version=1, partners=[union]
+    )
+    assert list(changed.partners.all()) == [union]
+    assert changed.version == 2
+    entry = AuditEntry.objects.filter(action="programme.update").last()
+    assert entry is not None
+    assert entry.changes["partners"] == [[], ["旗总工会"]]
+
+
+def test_the_auditor_creates_no_organisation(auditor: User) -> None:
+    with pytest.raises(PermissionDenied):
+        services.organisation_get_or_create(actor=auditor, name="某公司", kind="enterprise")
+
+
+def test_from_below_a_programmes_set_up_is_forbidden_not_missing(
+    programme: Programme, village_director: User, other_chair: User, tree: Tree, make_programme: Any
+) -> None:
+    with pytest.raises(PermissionDenied):
+        services.cycle_create(actor=village_director, programme=programme, name="二期", start=MARCH)
+    township_programme = make_programme("镇里的项目", owner=tree.townships[0])
+    with pytest.raises(Http404):
+        services.cycle_create(
+            actor=other_chair, programme=township_programme, name="二期", start=MARCH
+        )

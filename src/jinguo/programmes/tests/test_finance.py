@@ -18,6 +18,7 @@ from jinguo.programmes import finance, selectors, services
 from jinguo.programmes.choices import LoanStatus, ProgrammeKind, ProjectStatus, RepaymentMethod
 from jinguo.programmes.models import Enrolment, Fund, Loan, Organisation, Programme
 from jinguo.programmes.services import Delivery
+from jinguo.programmes.tests.conftest import MakeProgramme
 from jinguo.testing import Tree
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_only_the_fund_holders_administrator_moves_its_money(
 
 
 @pytest.fixture
-def loan_programme(make_programme: Any) -> Programme:
+def loan_programme(make_programme: MakeProgramme) -> Programme:
     return make_programme("贴息贷款", kind=ProgrammeKind.LOAN, work_area="prosperity", end=None)
 
 
@@ -158,11 +159,11 @@ def test_overdue_until_paid_and_repaid_at_the_end(borrower: Enrolment, bank: Org
     assert caught.value.code == "overpaid"
     finance.loan_repay(actor=None, loan=loan, on=D(2016, 4, 15), amount=YUAN(55250))
     final = finance.loan_position(loan, D(2016, 5, 1))
-    assert (final.status, final.outstanding) == (LoanStatus.REPAID, 0)
+    assert (final.status, final.outstanding) == (LoanStatus.REPAID, YUAN(0))
 
 
 def test_loan_terms_are_checked(
-    borrower: Enrolment, bank: Organisation, make_programme: Any, woman: Person
+    borrower: Enrolment, bank: Organisation, make_programme: MakeProgramme, woman: Person
 ) -> None:
     for bad in (
         {"principal": YUAN(0)},
@@ -211,7 +212,7 @@ def test_subsidy_payments_are_cash_benefits_of_the_loan(
 
 
 @pytest.fixture
-def building(make_programme: Any) -> Programme:
+def building(make_programme: MakeProgramme) -> Programme:
     return make_programme(
         "学生宿舍楼", kind=ProgrammeKind.CONSTRUCTION, end=None, budget=YUAN(2040000)
     )
@@ -299,7 +300,7 @@ def test_a_photo_must_really_be_an_image(
 
 
 def test_projects_belong_to_construction_programmes(
-    make_programme: Any, tree: Tree, county_admin: User
+    make_programme: MakeProgramme, tree: Tree, county_admin: User
 ) -> None:
     with pytest.raises(ApplicationError):
         finance.project_create(
@@ -309,3 +310,88 @@ def test_projects_belong_to_construction_programmes(
             site=tree.county,
             budget=YUAN(1),
         )
+
+
+def test_names_of_funds_and_cycles_are_unique_where_they_live(
+    fund: Fund, tree: Tree, county_admin: User, building: Programme
+) -> None:
+    from jinguo.programmes.choices import FundSource
+
+    with pytest.raises(ApplicationError) as caught:
+        finance.fund_create(
+            actor=county_admin,
+            owner=tree.county,
+            name="救助金",
+            source=FundSource.OTHER,
+            opened_on=D(2014, 1, 1),
+        )
+    assert caught.value.code == "name_taken"
+    with pytest.raises(ApplicationError) as caught:
+        services.cycle_create(
+            actor=county_admin, programme=building, name="2014", start=D(2014, 6, 1)
+        )
+    assert caught.value.code == "name_taken"
+
+
+def test_earmarked_money_goes_only_where_it_is_meant(
+    fund: Fund, building: Programme, make_programme: MakeProgramme, tree: Tree, county_admin: User
+) -> None:
+    other = make_programme("别的项目", kind=ProgrammeKind.CONSTRUCTION)
+    fund.programme = other
+    fund.save()
+    project = finance.project_create(
+        actor=county_admin, programme=building, name="楼", site=tree.county, budget=YUAN(1)
+    )
+    with pytest.raises(ApplicationError) as caught:
+        finance.fund_spend(
+            actor=county_admin,
+            fund=fund,
+            on=D(2014, 5, 1),
+            amount=YUAN(1),
+            description="x",
+            project=project,
+        )
+    assert caught.value.code == "wrong_fund"
+
+
+def test_a_projects_site_lies_within_its_programmes_owner(
+    make_programme: MakeProgramme, tree: Tree, county_admin: User
+) -> None:
+    township_works = make_programme(
+        "镇里的工程", kind=ProgrammeKind.CONSTRUCTION, owner=tree.townships[0]
+    )
+    with pytest.raises(ApplicationError) as caught:
+        finance.project_create(
+            actor=county_admin,
+            programme=township_works,
+            name="楼",
+            site=tree.village(1, 0),
+            budget=YUAN(1),
+        )
+    assert caught.value.code == "outside_programme"
+
+
+def test_a_subsidy_names_the_borrowers_own_loan(
+    borrower: Enrolment, bank: Organisation, fund: Fund, loan_programme: Programme, make_person: Any
+) -> None:
+    loan = record(borrower, bank)
+    neighbour = make_person("李娟")
+    enrolment = services.enrolment_apply(
+        actor=None, programme=loan_programme, person=neighbour, on=D(2014, 3, 1)
+    )
+    for step in ("verified", "approved"):
+        services.enrolment_advance(actor=None, enrolment=enrolment, to=step)
+    with pytest.raises(ApplicationError) as caught:
+        services.benefit_deliver(
+            actor=None,
+            programme=loan_programme,
+            delivery=Delivery(
+                person=neighbour,
+                on=D(2014, 7, 20),
+                kind="cash",
+                amount=YUAN(750),
+                fund=fund,
+                loan=loan,
+            ),
+        )
+    assert caught.value.code == "wrong_loan"
