@@ -24,6 +24,7 @@ from jinguo.activities.models import (
     Pairing,
     PendingCheckin,
     ServiceRecord,
+    VillageVisit,
     Volunteer,
     VolunteerTeam,
 )
@@ -275,3 +276,15 @@ def need_get(user: Any, need_id: Any) -> Need:
 def overdue_needs(user: Any, *, on: dt.date) -> QuerySet[Need]:
     """Needs past their due date and not yet resolved or dropped."""
     return need_list(user).filter(status__in=OPEN_NEEDS, due_on__lt=on).order_by("due_on")
+
+
+def village_visit_list(user: Any, *, village: Any = None) -> QuerySet[VillageVisit]:
+    """Visits to villages in scope, latest first."""
+    queryset = access.scoped(user, VillageVisit.objects.all(), path_field="village__path")
+    if village is not None:
+        queryset = queryset.filter(village=village)
+    return queryset.select_related("village").order_by("-on", "-pk")
+
+
+def village_visit_get(user: Any, visit_id: Any) -> VillageVisit:
+    return _get(village_visit_list(user), visit_id)

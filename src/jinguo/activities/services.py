@@ -80,6 +80,8 @@ PERSON = _("a person")
 VILLAGE = _("a village")
 CIVILISED_POST = _("a civilised post")
 RESOLUTION_NEEDED = _("Say how it was resolved and when.")
+VISIT_ELSEWHERE = _("That visit was not to %(village)s.")
+ALREADY_REVIEWED = _("This check-in has already been %(status)s.")
 HELP_KIND_NEEDED = _("Say what help was given.")
 
 # Every check-in code lasts this long unless the organiser says otherwise.
@@ -212,7 +214,6 @@ def activity_record(
 
 ACTIVITY_FIELDS = frozenset(
     {
-        "kind",
         "title",
         "start",
         "end",
@@ -235,18 +236,27 @@ def activity_update(*, actor: Any, activity: Activity, version: int, **fields: A
     _require_activity(actor, current)
     if current.version != version:
         raise stale(current.version, version)
+    organisers, partners = fields.pop("organisers", None), fields.pop("partners", None)
     unknown = set(fields) - ACTIVITY_FIELDS
     if unknown:
         raise TypeError(f"activity_update() got unexpected fields {sorted(unknown)}")
     start, end = fields.get("start", current.start), fields.get("end", current.end)
     if end is not None and end < start:
         raise refuse(DATES, "invalid_dates", "end")
-    changes = {}
+    changes: dict[str, Any] = {}
     for key, value in fields.items():
         value = value.strip() if isinstance(value, str) else value
         if getattr(current, key) != value:
             changes[key] = [getattr(current, key), value]
             setattr(current, key, value)
+    for key, chosen in (("organisers", organisers), ("partners", partners)):
+        if chosen is None:
+            continue
+        related = getattr(current, key)
+        before, after = sorted(str(o) for o in related.all()), sorted(str(o) for o in chosen)
+        if before != after:
+            related.set(chosen)
+            changes[key] = [before, after]
     if changes:
         current.version += 1
         current.save()
@@ -486,6 +496,7 @@ def pending_confirm(*, actor: Any, pending: PendingCheckin, person: Person) -> A
     activity = pending.activity
     _require_activity(actor, activity, sheet=True)
     _require_person(actor, person)
+    _check_pending(pending)
     attendance = Attendance.objects.filter(
         activity=activity, person=person, day=pending.day
     ).first()
@@ -495,12 +506,27 @@ def pending_confirm(*, actor: Any, pending: PendingCheckin, person: Person) -> A
     pending.person = person
     pending.reviewed_by = actor
     pending.save(update_fields=["status", "person", "reviewed_by"])
+    audit_record(
+        actor=actor,
+        action="checkin.confirm",
+        obj=activity,
+        unit_path=activity.owner.path,
+        changes={"pending": [pending.pk, None], "person": [None, person.pk]},
+    )
     return attendance
+
+
+def _check_pending(pending: PendingCheckin) -> None:
+    if pending.status != PendingStatus.PENDING:
+        raise refuse(
+            ALREADY_REVIEWED, "already_reviewed", None, status=pending.get_status_display()
+        )
 
 
 @transaction.atomic
 def pending_reject(*, actor: Any, pending: PendingCheckin) -> None:
     _require_activity(actor, pending.activity, sheet=True)
+    _check_pending(pending)
     pending.status = PendingStatus.REJECTED
     pending.reviewed_by = actor
     pending.save(update_fields=["status", "reviewed_by"])
@@ -523,6 +549,7 @@ def team_profile_set(
     _require(actor, Perm.EDIT, unit)
     if unit.kind != Kind.VOLUNTEER_TEAM:
         raise refuse(NOT_A_TEAM, "not_a_team", "unit", unit=unit.name)
+    before = VolunteerTeam.objects.filter(unit=unit).values("focus", "founded_on").first() or {}
     team, _created = VolunteerTeam.objects.update_or_create(
         unit=unit, defaults={"focus": focus, "founded_on": founded_on}
     )
@@ -531,7 +558,10 @@ def team_profile_set(
         action="team.profile",
         obj=team,
         unit_path=unit.path,
-        changes={"focus": [None, focus]},
+        changes={
+            "focus": [before.get("focus"), focus],
+            "founded_on": [before.get("founded_on"), founded_on],
+        },
     )
     return team
 
@@ -805,6 +835,8 @@ def need_record(
     _require(actor, Perm.EDIT, village)
     if due_on is not None and due_on < raised_on:
         raise refuse(DATES, "invalid_dates", "due_on")
+    if visit is not None and visit.village_id != village.pk:
+        raise refuse(VISIT_ELSEWHERE, "visit_elsewhere", "visit", village=village.name)
     need = Need.objects.create(
         village=village,
         visit=visit,

@@ -7,6 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from jinguo.api.activities import (
+    activities_router,
+    needs_router,
+    pairings_router,
+    teams_router,
+    visits_router,
+    volunteers_router,
+)
 from jinguo.api.auth import TokenAuth
 from jinguo.api.orgunits import router as orgunits_router
 from jinguo.api.people import households_router
@@ -28,7 +36,9 @@ api = NinjaAPI(
     version="1",
     description=(
         "Org units, users, people and households, programmes with their enrolments, benefits, "
-        "funds, loans and projects, of Jinguo (巾帼). "
+        "funds, loans and projects; activities with their attendance and check-in codes, "
+        "volunteer teams, volunteers and their hours, pairings, village visits and needs, "
+        "of Jinguo (巾帼). "
         "Authenticate with `Bearer <token>`."
     ),
     auth=TokenAuth(),
@@ -47,6 +57,12 @@ api.add_router("/benefits", benefits_router)
 api.add_router("/funds", funds_router)
 api.add_router("/loans", loans_router)
 api.add_router("/projects", projects_router)
+api.add_router("/activities", activities_router)
+api.add_router("/volunteer-teams", teams_router)
+api.add_router("/volunteers", volunteers_router)
+api.add_router("/pairings", pairings_router)
+api.add_router("/village-visits", visits_router)
+api.add_router("/needs", needs_router)
 
 
 def _bilingual(code: str, zh: str, en: str) -> dict[str, str | None]:

@@ -42,7 +42,7 @@ class Beneficiary(models.TextChoices):
 
 
 class CycleStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("round", "Open")
     APPROVED = "approved", _("List approved")
     FROZEN = "frozen", _("Frozen")
 

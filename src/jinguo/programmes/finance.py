@@ -459,7 +459,7 @@ def project_set_status(*, actor: Any, project: Project, status: str, version: in
     if current.version != version:
         raise stale(current.version, version)
     before = current.status
-    current.status = status
+    current.status = ProjectStatus(status)
     current.version += 1
     current.save(update_fields=["status", "version"])
     audit_record(

@@ -20,7 +20,7 @@ from django.http import Http404
 from jinguo.accounts.roles import Perm
 from jinguo.orgunits import access
 from jinguo.people.models import Household, Person
-from jinguo.programmes.choices import BenefitKind, EnrolmentStatus, ProgrammeStatus
+from jinguo.programmes.choices import BenefitKind, CycleStatus, EnrolmentStatus, ProgrammeStatus
 from jinguo.programmes.finance import fund_balance, loan_position
 from jinguo.programmes.models import (
     ZERO,
@@ -94,6 +94,12 @@ def enrolment_get(user: Any, enrolment_id: Any) -> Enrolment:
 
 # The step waiting at each status, and the permission that takes it.
 WAITING_FOR = {S.APPLIED: Perm.VERIFY, S.VERIFIED: Perm.APPROVE, S.APPROVED: Perm.EDIT}
+# Decisions wait only while the round is open; starting an approved one, while it takes deliveries.
+OPEN_FOR = {
+    S.APPLIED: [CycleStatus.OPEN],
+    S.VERIFIED: [CycleStatus.OPEN],
+    S.APPROVED: [CycleStatus.OPEN, CycleStatus.APPROVED],
+}
 
 
 def enrolment_queue(user: Any, *, programme: Programme | None = None) -> QuerySet[Enrolment]:
@@ -101,7 +107,9 @@ def enrolment_queue(user: Any, *, programme: Programme | None = None) -> QuerySe
     ones to start — in her scope, for her role, and not those whose last step she took."""
     waiting = Q(pk__in=[])
     for status, perm in WAITING_FOR.items():
-        waiting |= Q(status=status) & access.scope_q(user, perm, path_field="unit__path")
+        waiting |= Q(status=status, cycle__status__in=OPEN_FOR[status]) & access.scope_q(
+            user, perm, path_field="unit__path"
+        )
     queryset = Enrolment.objects.filter(waiting).exclude(last_actor=user)
     if programme is not None:
         queryset = queryset.filter(programme=programme)

@@ -759,8 +759,6 @@ def _rule_refusals(
 
 def _deliver(actor: Any, programme: Programme, d: Delivery) -> Benefit:
     person = d.person
-    if actor is not None:
-        access.require(actor, Perm.EDIT, person.residence)
     _check_fields(d)
     _check_reach(programme, person)
     household = d.household if programme.serves_households else None
@@ -773,6 +771,9 @@ def _deliver(actor: Any, programme: Programme, d: Delivery) -> Benefit:
         .exclude(status=S.REJECTED)
         .first()
     )
+    # Delivered by the village she was enrolled in, even if she has moved since.
+    if actor is not None:
+        access.require(actor, Perm.EDIT, enrolment.unit if enrolment else person.residence)
     if (
         d.kind == BenefitKind.CASH
         and d.fund is not None

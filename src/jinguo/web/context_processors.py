@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from jinguo.accounts.roles import Perm
 from jinguo.orgunits import access
-from jinguo.web.navigation import IMPORT_PAGES, PEOPLE_PAGES, WORK_AREAS
+from jinguo.web.navigation import IMPORT_PAGES, PEOPLE_PAGES, PROGRAMME_PAGES, WORK_AREAS
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -17,7 +17,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "work_areas": WORK_AREAS,
         "people_pages": PEOPLE_PAGES,
         "import_pages": IMPORT_PAGES,
+        "programme_pages": PROGRAMME_PAGES,
         "nav_can_import": bool(access.scope_paths(user, Perm.EDIT)),
+        # Applications wait for whoever enters, verifies or approves them: all hold EDIT.
+        "nav_has_queue": bool(access.scope_paths(user, Perm.EDIT)),
         "nav_can_manage_users": bool(access.scope_paths(user, Perm.MANAGE_USERS)),
         "nav_can_audit": bool(access.scope_paths(user, Perm.VIEW_AUDIT)),
     }

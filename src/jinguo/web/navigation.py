@@ -82,3 +82,30 @@ PEOPLE_PAGES = frozenset(
 IMPORT_PAGES = frozenset(
     {"import_index", "import_template", "import_batch", "import_commit", "import_undo"}
 )
+
+# The pages under "Programmes" (项目): programmes, what hangs off them, funds and projects. The
+# queue (待我处理) has an entry of its own.
+PROGRAMME_PAGES = frozenset(
+    {
+        "programme_index",
+        "programme_create",
+        "programme_detail",
+        "programme_edit",
+        "programme_rules",
+        "programme_cycles",
+        "enrolment_apply",
+        "person_apply",
+        "enrolment_detail",
+        "loan_record",
+        "benefit_deliver",
+        "benefit_deliver_list",
+        "benefit_detail",
+        "fund_index",
+        "fund_create",
+        "fund_detail",
+        "fund_receive",
+        "fund_spend",
+        "project_create",
+        "project_detail",
+    }
+)

@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jinguo.web.views import account, audit, exports, home, imports, people, units, users
+from jinguo.web.views import (
+    account,
+    audit,
+    exports,
+    home,
+    imports,
+    people,
+    programmes,
+    units,
+    users,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -99,4 +109,92 @@ urlpatterns = [
     path("imports/<uuid:batch_id>/commit/", imports.import_commit, name="import_commit"),
     path("imports/<uuid:batch_id>/undo/", imports.import_undo, name="import_undo"),
     path("imports/<uuid:batch_id>/errors/", imports.import_errors, name="import_errors"),
+    # Programmes (项目): set-up, applications and decisions, delivery, funds, loans, projects.
+    path("programmes/", programmes.programme_index, name="programme_index"),
+    path("programmes/new/", programmes.programme_create, name="programme_create"),
+    path("programmes/queue/", programmes.enrolment_queue, name="enrolment_queue"),
+    path("programmes/<int:programme_id>/", programmes.programme_detail, name="programme_detail"),
+    path("programmes/<int:programme_id>/edit/", programmes.programme_edit, name="programme_edit"),
+    path(
+        "programmes/<int:programme_id>/rules/", programmes.programme_rules, name="programme_rules"
+    ),
+    path("programmes/<int:programme_id>/rules/add/", programmes.rule_add, name="rule_add"),
+    path(
+        "programmes/<int:programme_id>/rules/<int:rule_id>/remove/",
+        programmes.rule_remove,
+        name="rule_remove",
+    ),
+    path(
+        "programmes/<int:programme_id>/rounds/",
+        programmes.programme_cycles,
+        name="programme_cycles",
+    ),
+    path("programmes/<int:programme_id>/rounds/add/", programmes.cycle_add, name="cycle_add"),
+    path(
+        "programmes/<int:programme_id>/rounds/<int:cycle_id>/status/",
+        programmes.cycle_status,
+        name="cycle_status",
+    ),
+    path(
+        "programmes/<int:programme_id>/apply/", programmes.enrolment_apply, name="enrolment_apply"
+    ),
+    path(
+        "programmes/<int:programme_id>/deliver/", programmes.benefit_deliver, name="benefit_deliver"
+    ),
+    path(
+        "programmes/<int:programme_id>/deliver/list/",
+        programmes.benefit_deliver_list,
+        name="benefit_deliver_list",
+    ),
+    path(
+        "programmes/<int:programme_id>/projects/new/",
+        programmes.project_create,
+        name="project_create",
+    ),
+    path("people/<int:person_id>/apply/", programmes.person_apply, name="person_apply"),
+    path("enrolments/<int:enrolment_id>/", programmes.enrolment_detail, name="enrolment_detail"),
+    path("enrolments/<int:enrolment_id>/step/", programmes.enrolment_step, name="enrolment_step"),
+    path(
+        "enrolments/<int:enrolment_id>/compliance/",
+        programmes.enrolment_compliance,
+        name="enrolment_compliance",
+    ),
+    path("enrolments/<int:enrolment_id>/loan/", programmes.loan_record, name="loan_record"),
+    path("enrolments/<int:enrolment_id>/loan/repay/", programmes.loan_repay, name="loan_repay"),
+    path(
+        "enrolments/<int:enrolment_id>/loan/subsidy/", programmes.loan_subsidy, name="loan_subsidy"
+    ),
+    path("benefits/<int:benefit_id>/", programmes.benefit_detail, name="benefit_detail"),
+    path(
+        "benefits/<int:benefit_id>/evidence/",
+        programmes.benefit_evidence,
+        name="benefit_evidence",
+    ),
+    path("funds/", programmes.fund_index, name="fund_index"),
+    path("funds/new/", programmes.fund_create, name="fund_create"),
+    path("funds/<int:fund_id>/", programmes.fund_detail, name="fund_detail"),
+    path("funds/<int:fund_id>/receive/", programmes.fund_receive, name="fund_receive"),
+    path("funds/<int:fund_id>/spend/", programmes.fund_spend, name="fund_spend"),
+    path("projects/<int:project_id>/", programmes.project_detail, name="project_detail"),
+    path("projects/<int:project_id>/status/", programmes.project_status, name="project_status"),
+    path(
+        "projects/<int:project_id>/milestones/add/",
+        programmes.milestone_add,
+        name="milestone_add",
+    ),
+    path(
+        "projects/<int:project_id>/milestones/<int:milestone_id>/reach/",
+        programmes.milestone_reach,
+        name="milestone_reach",
+    ),
+    path(
+        "projects/<int:project_id>/photos/add/",
+        programmes.project_photo_add,
+        name="project_photo_add",
+    ),
+    path(
+        "projects/<int:project_id>/photos/<int:photo_id>/",
+        programmes.project_photo,
+        name="project_photo",
+    ),
 ]

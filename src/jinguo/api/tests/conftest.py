@@ -8,7 +8,11 @@ from django.test import Client
 
 from jinguo.accounts.models import User
 from jinguo.accounts.services import api_token_create
+from jinguo.activities.tests.conftest import (  # noqa: F401 - fixtures for the activities API tests
+    make_activity,
+)
 from jinguo.people.tests.conftest import (  # noqa: F401 - fixtures for the programmes API tests
+    far_village,
     make_person,
     neighbour_village,
     village,
@@ -45,6 +49,14 @@ class Api:
         return self.client.patch(
             f"{BASE}{path}", json.dumps(body), content_type="application/json", headers=self.headers
         )
+
+    def put(self, path: str, body: Any) -> Any:
+        return self.client.put(
+            f"{BASE}{path}", json.dumps(body), content_type="application/json", headers=self.headers
+        )
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(f"{BASE}{path}", headers=self.headers)
 
 
 def api_for(client: Client, user: User | None) -> Api:

@@ -14,9 +14,12 @@ build the URL for an object and which methods to send, and what each kind of use
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -25,6 +28,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from django.urls.resolvers import RegexPattern
+from PIL import Image
 
 from jinguo.accounts.models import Grant, User
 from jinguo.accounts.roles import Role
@@ -45,6 +49,9 @@ from jinguo.people.services import (
     household_create,
     person_register,
 )
+from jinguo.programmes import finance
+from jinguo.programmes import services as programme_services
+from jinguo.programmes.models import Cycle, Enrolment, Fund, Milestone, Programme
 from jinguo.testing import OPENED, build_tree, make_user
 
 LOGIN = "login"  # expected outcome: a redirect to the sign-in page
@@ -225,6 +232,229 @@ def _batch_with_errors(world: World) -> dict[str, Any]:
 def _import(**kwargs: Any) -> UnitRoute:
     """Import batches: seen by whoever may enter records in their unit; the auditor finds none."""
     return UnitRoute(role=Role.VILLAGE_DIRECTOR, weak_role=Role.AUDITOR, weak=404, **kwargs)
+
+
+# --- programmes of the target village -------------------------------------------------------------
+#
+# Owned by the target village itself, so that the sibling village is out of their reach (a county
+# programme reaches every village; test_programmes_views checks that). The role that sets them up
+# is the county administrator's, held on the target or the county.
+
+PROGRAMME_START = dt.date(2015, 1, 1)
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), (176, 42, 62)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _programme(world: World, kind: str = "cash_aid") -> Programme:
+    return programme_services.programme_create(
+        actor=None,
+        owner=world.target,
+        name=f"村级项目 {kind}",
+        work_area="livelihood",
+        kind=kind,
+        start=PROGRAMME_START,
+    )
+
+
+def _enrolment(world: World, *, approved: bool = True, kind: str = "cash_aid") -> Enrolment:
+    enrolment = programme_services.enrolment_apply(
+        actor=None, programme=_programme(world, kind), person=_resident(world), on=PROGRAMME_START
+    )
+    if approved:
+        for to in ("verified", "approved"):
+            enrolment = programme_services.enrolment_advance(actor=None, enrolment=enrolment, to=to)
+    return enrolment
+
+
+def _village_fund(world: World) -> Fund:
+    fund = finance.fund_create(
+        actor=None,
+        owner=world.target,
+        name="村救助金",
+        source="allocation",
+        opened_on=PROGRAMME_START,
+    )
+    finance.fund_receive(
+        actor=None, fund=fund, on=PROGRAMME_START, amount=Decimal(10000), description="下拨"
+    )
+    return fund
+
+
+def _with_programme(world: World) -> dict[str, Any]:
+    return {"programme_id": _programme(world).pk}
+
+
+def _with_resident(world: World) -> dict[str, Any]:
+    _resident(world)
+    return _with_programme(world)
+
+
+def _with_enrolled(world: World) -> dict[str, Any]:
+    return {"programme_id": _enrolment(world).programme_id}
+
+
+def _with_construction(world: World) -> dict[str, Any]:
+    return {"programme_id": _programme(world, "construction").pk}
+
+
+def _with_rule(world: World) -> dict[str, Any]:
+    programme = _programme(world)
+    rule = programme_services.rule_add(actor=None, programme=programme, kind="sex", sex="F")
+    return {"programme_id": programme.pk, "rule_id": rule.pk}
+
+
+def _with_cycle(world: World) -> dict[str, Any]:
+    programme = _programme(world)
+    return {"programme_id": programme.pk, "cycle_id": programme.cycles.get().pk}
+
+
+def _applied(world: World) -> dict[str, Any]:
+    return {"enrolment_id": _enrolment(world, approved=False).pk}
+
+
+def _approved(world: World) -> dict[str, Any]:
+    return {"enrolment_id": _enrolment(world).pk}
+
+
+def _loan_applicant(world: World) -> dict[str, Any]:
+    return {"enrolment_id": _enrolment(world, kind="loan").pk}
+
+
+def _with_loan(world: World) -> dict[str, Any]:
+    enrolment = _enrolment(world, kind="loan")
+    _village_fund(world)
+    bank = programme_services.organisation_get_or_create(actor=None, name="农商银行", kind="bank")
+    finance.loan_record(
+        actor=None,
+        enrolment=enrolment,
+        bank=bank,
+        principal=Decimal(10000),
+        interest_rate=Decimal(6),
+        subsidy_rate=Decimal(100),
+        term_months=12,
+        disbursed_on=PROGRAMME_START,
+    )
+    return {"enrolment_id": enrolment.pk}
+
+
+def _benefit(world: World) -> dict[str, Any]:
+    enrolment = _enrolment(world)
+    benefit = programme_services.benefit_deliver(
+        actor=None,
+        programme=enrolment.programme,
+        delivery=programme_services.Delivery(
+            person=enrolment.person,
+            on=PROGRAMME_START,
+            kind="service",
+            item="法律咨询",
+            evidence=SimpleUploadedFile("收据.png", _png()),
+        ),
+    )
+    return {"benefit_id": benefit.pk}
+
+
+def _fund(world: World) -> dict[str, Any]:
+    return {"fund_id": _village_fund(world).pk}
+
+
+def _project(world: World) -> dict[str, Any]:
+    programme = _programme(world, "construction")
+    project = finance.project_create(
+        actor=None, programme=programme, name="儿童之家", site=world.target, budget=Decimal(5000)
+    )
+    finance.milestone_add(actor=None, project=project, name="开工", planned_on=PROGRAMME_START)
+    return {"project_id": project.pk}
+
+
+def _milestone(world: World) -> dict[str, Any]:
+    kwargs = _project(world)
+    return {**kwargs, "milestone_id": Milestone.objects.get(project_id=kwargs["project_id"]).pk}
+
+
+def _photo(world: World) -> dict[str, Any]:
+    kwargs = _project(world)
+    project = Milestone.objects.get(project_id=kwargs["project_id"]).project
+    photo = finance.project_photo_add(
+        actor=None, project=project, image=SimpleUploadedFile("工地.png", _png())
+    )
+    return {**kwargs, "photo_id": photo.pk}
+
+
+def _programme_fields(world: World) -> dict[str, Any]:
+    return {
+        "name": "村级救助",
+        "work_area": "livelihood",
+        "kind": "cash_aid",
+        "start": ON,
+        "status": "open",
+        "version": 1,
+    }
+
+
+def _application(world: World) -> dict[str, Any]:
+    return {"person": Person.objects.get().pk, "on": ON}
+
+
+def _service_delivery(world: World) -> dict[str, Any]:
+    return {"enrolment": Enrolment.objects.get().pk, "on": ON, "kind": "service", "item": "咨询"}
+
+
+def _list_delivery(world: World) -> dict[str, Any]:
+    return {
+        "cycle": Cycle.objects.get().pk,
+        "everyone": "on",
+        "on": ON,
+        "kind": "service",
+        "item": "咨询",
+        "mode": "all",
+    }
+
+
+def _loan_terms(world: World) -> dict[str, Any]:
+    return {
+        "new_bank": "农商银行",
+        "principal": "10000",
+        "interest_rate": "6",
+        "subsidy_rate": "100",
+        "term_months": "12",
+        "method": "quarterly_interest",
+        "disbursed_on": ON,
+    }
+
+
+def _subsidy(world: World) -> dict[str, Any]:
+    return {"fund": Fund.objects.get().pk, "on": "2015-06-01", "amount": "50"}
+
+
+def _money(world: World) -> dict[str, Any]:
+    return {"on": ON, "amount": "100", "description": "捐款"}
+
+
+def _reached(world: World) -> dict[str, Any]:
+    return {f"m{Milestone.objects.get().pk}-on": ON}
+
+
+def _photo_upload(world: World) -> dict[str, Any]:
+    return {"image": SimpleUploadedFile("工地.png", _png()), "caption": "开工"}
+
+
+def _setup(**kwargs: Any) -> UnitRoute:
+    """Setting programmes, funds and projects up: the county administrator's; the township
+    chair sees the target village but may not."""
+    return UnitRoute(role=Role.COUNTY_ADMIN, weak_role=Role.TOWNSHIP_CHAIR, weak=403, **kwargs)
+
+
+def _entry(**kwargs: Any) -> UnitRoute:
+    """Entering applications, deliveries, loans: whoever enters records; the auditor may not."""
+    return UnitRoute(role=Role.VILLAGE_DIRECTOR, weak_role=Role.AUDITOR, weak=403, **kwargs)
+
+
+def _reading(kwargs: Callable[[World], dict[str, Any]]) -> UnitRoute:
+    return UnitRoute(kwargs=kwargs, calls=(Call("get", 200),), role=Role.COUNTY_STAFF)
 
 
 # --- matrix entries -------------------------------------------------------------------------------
@@ -562,6 +792,88 @@ UNIT_MATRIX: dict[str, UnitRoute] = {
     ),
     "import_undo": _import(kwargs=_committed_batch, calls=(Call("get", 200), Call("post", 302))),
     "import_errors": _import(kwargs=_batch_with_errors, calls=(Call("get", 200),)),
+    # Programmes (项目) run by the target village: set-up, applications, delivery, money, works.
+    "programme_detail": _reading(_with_programme),
+    "programme_rules": _reading(_with_programme),
+    "programme_cycles": _reading(_with_programme),
+    "programme_edit": _setup(
+        kwargs=_with_programme, calls=(Call("get", 200), Call("post", 302, _programme_fields))
+    ),
+    "rule_add": _setup(
+        kwargs=_with_programme, calls=(Call("post", 302, lambda w: {"kind": "sex", "sex": "F"}),)
+    ),
+    "rule_remove": _setup(kwargs=_with_rule, calls=(Call("post", 302),)),
+    "cycle_add": _setup(
+        kwargs=_with_programme,
+        calls=(Call("post", 302, lambda w: {"name": "2016", "start": "2016-01-01"}),),
+    ),
+    "cycle_status": _setup(
+        kwargs=_with_cycle, calls=(Call("post", 302, lambda w: {"status": "approved"}),)
+    ),
+    "project_create": _setup(
+        kwargs=_with_construction,
+        calls=(
+            Call("get", 200),
+            Call(
+                "post",
+                302,
+                lambda w: {
+                    "name": "妇女之家",
+                    "site": w.target.pk,
+                    "budget": "1000",
+                    "status": "planned",
+                },
+            ),
+        ),
+    ),
+    "enrolment_apply": _entry(
+        kwargs=_with_resident, calls=(Call("get", 200), Call("post", 302, _application))
+    ),
+    "person_apply": _entry(kwargs=_person, calls=(Call("get", 200),)),
+    "benefit_deliver": _entry(
+        kwargs=_with_enrolled, calls=(Call("get", 200), Call("post", 302, _service_delivery))
+    ),
+    "benefit_deliver_list": _entry(
+        kwargs=_with_enrolled, calls=(Call("get", 200), Call("post", 302, _list_delivery))
+    ),
+    "enrolment_detail": _reading(_approved),
+    # Verifying is the township's: the village director sees the application but may not.
+    "enrolment_step": UnitRoute(
+        kwargs=_applied,
+        calls=(Call("post", 302, lambda w: {"to": "verified", "version": 1}),),
+        role=Role.TOWNSHIP_CHAIR,
+        weak_role=Role.VILLAGE_DIRECTOR,
+        weak=403,
+    ),
+    "enrolment_compliance": _entry(
+        kwargs=_approved,
+        calls=(Call("post", 302, lambda w: {"compliant": "no", "compliance_note": "未参加培训"}),),
+    ),
+    "loan_record": _entry(
+        kwargs=_loan_applicant, calls=(Call("get", 200), Call("post", 302, _loan_terms))
+    ),
+    "loan_repay": _entry(
+        kwargs=_with_loan,
+        calls=(Call("post", 302, lambda w: {"on": "2015-04-01", "amount": "100"}),),
+    ),
+    "loan_subsidy": _entry(kwargs=_with_loan, calls=(Call("post", 302, _subsidy),)),
+    "benefit_detail": _reading(_benefit),
+    "benefit_evidence": _reading(_benefit),
+    "fund_detail": _reading(_fund),
+    "fund_receive": _setup(kwargs=_fund, calls=(Call("get", 200), Call("post", 302, _money))),
+    "fund_spend": _setup(kwargs=_fund, calls=(Call("get", 200), Call("post", 302, _money))),
+    "project_detail": _reading(_project),
+    "project_photo": _reading(_photo),
+    "project_status": _setup(
+        kwargs=_project, calls=(Call("post", 302, lambda w: {"status": "building", "version": 1}),)
+    ),
+    "milestone_add": _setup(
+        kwargs=_project,
+        calls=(Call("post", 302, lambda w: {"name": "封顶", "planned_on": "2015-09-01"}),),
+    ),
+    # Reaching a milestone and adding photos are for whoever works on the site.
+    "milestone_reach": _entry(kwargs=_milestone, calls=(Call("post", 302, _reached),)),
+    "project_photo_add": _entry(kwargs=_project, calls=(Call("post", 302, _photo_upload),)),
 }
 
 # The roles of GLOBAL_MATRIX, and where each holds its grant.
@@ -674,6 +986,46 @@ GLOBAL_MATRIX: dict[str, GlobalRoute] = {
         kwargs=lambda w: {"kind": "people"},
         calls=(Call("get", 200),),
         expect={**PAGE_FOR_EVERYONE, "no_grant": 404, "auditor": 404},
+    ),
+    # Programmes: everyone sees those reaching her (and her queue, funds); setting up programmes
+    # and opening funds is for who approves somewhere, here the county administrator.
+    "programme_index": GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE),
+    "enrolment_queue": GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE),
+    "fund_index": GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE),
+    "programme_create": GlobalRoute(
+        calls=(
+            Call("get", 200),
+            Call(
+                "post",
+                302,
+                lambda w: {
+                    "name": "两癌筛查",
+                    "owner": w.county.pk,
+                    "work_area": "livelihood",
+                    "kind": "screening",
+                    "beneficiary": "person",
+                    "start": ON,
+                    "status": "open",
+                },
+            ),
+        ),
+        expect={**dict.fromkeys(SIGNED_IN, 404), "anonymous": LOGIN, "county_admin": "ok"},
+    ),
+    "fund_create": GlobalRoute(
+        calls=(
+            Call("get", 200),
+            Call(
+                "post",
+                302,
+                lambda w: {
+                    "name": "救助金",
+                    "owner": w.county.pk,
+                    "source": "allocation",
+                    "opened_on": ON,
+                },
+            ),
+        ),
+        expect={**dict.fromkeys(SIGNED_IN, 404), "anonymous": LOGIN, "county_admin": "ok"},
     ),
 }
 

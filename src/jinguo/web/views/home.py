@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from jinguo.orgunits import access, selectors
 from jinguo.orgunits.models import Kind
+from jinguo.programmes import selectors as programme_selectors
 from jinguo.web.navigation import WORK_AREAS_BY_KEY
 from jinguo.web.views.units import labelled_counts
 
@@ -36,4 +37,14 @@ def work_area(request: HttpRequest, key: str) -> HttpResponse:
                 "units": units[:SECTION_SIZE],
             }
         )
-    return render(request, "web/work_area.html", {"area": area, "sections": sections})
+    programmes = programme_selectors.programme_list(request.user).filter(work_area=area.key)
+    return render(
+        request,
+        "web/work_area.html",
+        {
+            "area": area,
+            "sections": sections,
+            "programmes": programmes[:SECTION_SIZE],
+            "programme_count": programmes.count(),
+        },
+    )

@@ -46,6 +46,7 @@ from jinguo.people.models import (
 )
 from jinguo.people.selectors import PersonFilter, TimelineEntry
 from jinguo.people.tasks import duplicates_scan_task
+from jinguo.programmes import selectors as programme_selectors
 from jinguo.web.people_forms import (
     CategoryForm,
     ConsentForm,
@@ -332,6 +333,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "can_edit": access.can(request.user, Perm.EDIT, person.residence),
             "can_reveal": access.can(request.user, Perm.REVEAL, person.residence),
             "today": timezone.localdate(),
+            "enrolments": programme_selectors.enrolment_list(request.user, person=person)[:20],
+            "benefits": programme_selectors.benefit_list(request.user, person=person)[:20],
             **_split_timeline(timeline),
         },
     )

@@ -54,6 +54,28 @@
     }
   });
 
+  // "Everyone listed": a header box that ticks or clears every box of its list; clearing one
+  // box clears it again. Without this script the server reads the header box itself.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box || box.type !== "checkbox" || !box.form) {
+      return;
+    }
+    var name = box.getAttribute("data-select-all");
+    if (name) {
+      box.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(
+        function (other) {
+          other.checked = box.checked;
+        }
+      );
+      return;
+    }
+    var all = box.form.querySelector('input[data-select-all="' + box.name + '"]');
+    if (all && !box.checked) {
+      all.checked = false;
+    }
+  });
+
   // Buttons that change something ask first, when they carry data-confirm.
   document.addEventListener("submit", function (event) {
     var form = event.target;
