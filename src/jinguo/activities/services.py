@@ -549,7 +549,9 @@ def team_profile_set(
     _require(actor, Perm.EDIT, unit)
     if unit.kind != Kind.VOLUNTEER_TEAM:
         raise refuse(NOT_A_TEAM, "not_a_team", "unit", unit=unit.name)
-    before = VolunteerTeam.objects.filter(unit=unit).values("focus", "founded_on").first() or {}
+    before: dict[str, Any] = (
+        VolunteerTeam.objects.filter(unit=unit).values("focus", "founded_on").first() or {}
+    )
     team, _created = VolunteerTeam.objects.update_or_create(
         unit=unit, defaults={"focus": focus, "founded_on": founded_on}
     )

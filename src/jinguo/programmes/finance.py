@@ -222,6 +222,21 @@ def fund_draw(
     return _record(actor, fund, on, -amount, description)
 
 
+def fund_credit(
+    *,
+    actor: Any,
+    fund: Fund,
+    on: dt.date,
+    amount: Decimal,
+    description: str,
+    counterpart: Organisation | None = None,
+) -> FundEntry:
+    """The inflow of a donation; the donation's own service checks who may receive it."""
+    if amount <= 0:
+        raise refuse(AMOUNT_POSITIVE, "amount_not_positive", "amount")
+    return _record(actor, fund, on, amount, description, counterpart)
+
+
 # --- loans ----------------------------------------------------------------------------------------
 
 

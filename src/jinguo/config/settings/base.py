@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jinguo.people",
     "jinguo.programmes",
     "jinguo.activities",
+    "jinguo.donations",
     "jinguo.imports",
     "jinguo.api",
     "jinguo.web",

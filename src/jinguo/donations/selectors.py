@@ -1,0 +1,264 @@
+"""Reads of donations, stock and aid, through the access module — and the public figures.
+
+Staff see donors, gifts and aid by the unit that recorded them (aid to people by their
+village). The public page sees only totals: never a name, and a count of people or households
+below `SMALL` is shown as "fewer than 5", so that nobody in a small village can be picked out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Model, Q, QuerySet, Sum
+from django.http import Http404
+
+from jinguo.donations.choices import GiftKind
+from jinguo.donations.models import (
+    Campaign,
+    CharityPlace,
+    Disbursement,
+    Donation,
+    Donor,
+    StockMove,
+)
+from jinguo.orgunits import access
+from jinguo.programmes.models import ZERO
+
+M = TypeVar("M", bound=Model)
+SMALL = 5  # counts of people or households below this are not shown publicly
+
+
+def _get(queryset: QuerySet[M], pk: Any) -> M:
+    try:
+        return queryset.get(pk=int(pk))
+    except (ObjectDoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def donor_list(user: Any) -> QuerySet[Donor]:
+    return access.scoped(user, Donor.objects.all(), path_field="owner__path").select_related(
+        "owner", "organisation"
+    )
+
+
+def donor_get(user: Any, donor_id: Any) -> Donor:
+    return _get(donor_list(user), donor_id)
+
+
+def campaign_list(user: Any) -> QuerySet[Campaign]:
+    """Campaigns run in the user's scope or above it (a county drive reaches the villages)."""
+    return Campaign.objects.filter(
+        access.reaching_q(user, path_field="owner__path")
+    ).select_related("owner", "place__unit", "fund", "programme")
+
+
+def campaign_get(user: Any, campaign_id: Any) -> Campaign:
+    return _get(campaign_list(user), campaign_id)
+
+
+def donation_list(
+    user: Any, *, campaign: Campaign | None = None, donor: Donor | None = None
+) -> QuerySet[Donation]:
+    queryset = access.scoped(user, Donation.objects.all(), path_field="owner__path")
+    if campaign is not None:
+        queryset = queryset.filter(campaign=campaign)
+    if donor is not None:
+        queryset = queryset.filter(donor=donor)
+    return queryset.select_related("donor", "campaign", "place__unit", "owner")
+
+
+def donation_get(user: Any, donation_id: Any) -> Donation:
+    return _get(donation_list(user), donation_id)
+
+
+def place_list(user: Any) -> QuerySet[CharityPlace]:
+    return access.scoped(user, CharityPlace.objects.all(), path_field="unit__path").select_related(
+        "unit"
+    )
+
+
+def place_get(user: Any, place_id: Any) -> CharityPlace:
+    return _get(place_list(user), place_id)
+
+
+def disbursement_list(
+    user: Any,
+    *,
+    campaign: Campaign | None = None,
+    place: CharityPlace | None = None,
+    person: Any = None,
+) -> QuerySet[Disbursement]:
+    queryset = access.scoped(user, Disbursement.objects.all(), path_field="unit__path")
+    if campaign is not None:
+        queryset = queryset.filter(campaign=campaign)
+    if place is not None:
+        queryset = queryset.filter(place=place)
+    if person is not None:
+        queryset = queryset.filter(person=person)
+    return queryset.select_related(
+        "person", "household", "recipient_unit", "organisation", "campaign", "place__unit"
+    )
+
+
+@dataclass(frozen=True)
+class StockLine:
+    item: str
+    category: str
+    measure: str
+    quantity_in: Decimal
+    quantity_out: Decimal  # given out, positive
+    adjusted: Decimal  # stock-take corrections, signed
+    value_in: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.quantity_in - self.quantity_out + self.adjusted
+
+
+def stock(
+    place: CharityPlace, *, on: dt.date | None = None, start: dt.date | None = None
+) -> list[StockLine]:
+    """Each item's in, out, corrections and balance from `start` (or the opening) to `on`."""
+    moves = StockMove.objects.filter(place=place)
+    if on is not None:
+        moves = moves.filter(on__lte=on)
+    if start is not None:
+        moves = moves.filter(on__gte=start)
+    rows = (
+        moves.values("item", "measure")
+        .annotate(
+            quantity_in=Sum("quantity", filter=Q(donation__isnull=False)),
+            quantity_out=Sum("quantity", filter=Q(disbursement__isnull=False)),
+            adjusted=Sum("quantity", filter=Q(stocktake__isnull=False)),
+            value_in=Sum("value", filter=Q(donation__isnull=False)),
+        )
+        .order_by("item", "measure")
+    )
+    categories = {
+        (item, measure): category
+        for item, measure, category in moves.values_list("item", "measure", "category")
+    }
+    return [
+        StockLine(
+            row["item"],
+            categories[(row["item"], row["measure"])],
+            row["measure"],
+            row["quantity_in"] or ZERO,
+            -(row["quantity_out"] or ZERO),
+            row["adjusted"] or ZERO,
+            row["value_in"] or ZERO,
+        )
+        for row in rows
+    ]
+
+
+# --- public figures -------------------------------------------------------------------------------
+
+
+def suppress(count: int) -> int | None:
+    """A public count of people or households: None (shown as "fewer than 5") when 1 to 4."""
+    return None if 0 < count < SMALL else count
+
+
+@dataclass(frozen=True)
+class GoodsTotal:
+    category: str
+    measure: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    cash_in: Decimal
+    goods_in_value: Decimal
+    goods_in: list[GoodsTotal]
+    cash_out: Decimal
+    goods_out_value: Decimal
+    goods_out: list[GoodsTotal]
+    person_times: int | None
+    people: int | None
+    households: int | None
+
+    @property
+    def cash_balance(self) -> Decimal:
+        return self.cash_in - self.cash_out
+
+
+def _goods(moves: QuerySet[StockMove], sign: int) -> list[GoodsTotal]:
+    return [
+        GoodsTotal(row["category"], row["measure"], sign * row["q"])
+        for row in moves.values("category", "measure")
+        .annotate(q=Sum("quantity"))
+        .order_by("category", "measure")
+    ]
+
+
+def _public(
+    donations: QuerySet[Donation],
+    aid: QuerySet[Disbursement],
+    moves_in: QuerySet[StockMove],
+    moves_out: QuerySet[StockMove],
+) -> PublicFigures:
+    given = donations.aggregate(
+        cash=Sum("amount", filter=Q(kind=GiftKind.CASH)),
+        goods=Sum("amount", filter=Q(kind=GiftKind.GOODS)),
+    )
+    out = aid.aggregate(
+        cash=Sum("amount", filter=Q(kind=GiftKind.CASH)),
+        goods=Sum("amount", filter=Q(kind=GiftKind.GOODS)),
+        times=Count("pk", filter=Q(person__isnull=False) | Q(household__isnull=False)),
+        people=Count("person", distinct=True),
+        households=Count("household", distinct=True),
+    )
+    return PublicFigures(
+        cash_in=given["cash"] or ZERO,
+        goods_in_value=given["goods"] or ZERO,
+        goods_in=_goods(moves_in, 1),
+        cash_out=out["cash"] or ZERO,
+        goods_out_value=out["goods"] or ZERO,
+        goods_out=_goods(moves_out, -1),
+        person_times=suppress(out["times"]),
+        people=suppress(out["people"]),
+        households=suppress(out["households"]),
+    )
+
+
+def public_campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.filter(public=True).select_related("owner").order_by("-start")
+
+
+def public_places() -> QuerySet[CharityPlace]:
+    return CharityPlace.objects.filter(public=True).select_related("unit")
+
+
+def campaign_figures(campaign: Campaign) -> PublicFigures:
+    """A campaign's totals in and out; the same figures staff and the public see."""
+    return _public(
+        Donation.objects.filter(campaign=campaign),
+        Disbursement.objects.filter(campaign=campaign),
+        StockMove.objects.filter(donation__campaign=campaign),
+        StockMove.objects.filter(disbursement__campaign=campaign),
+    )
+
+
+def place_figures(place: CharityPlace, *, on: dt.date | None = None) -> PublicFigures:
+    """A place's totals since it opened (to `on`): every gift it took in, all it gave out."""
+    donations = Donation.objects.filter(Q(place=place) | Q(campaign__place=place)).distinct()
+    aid = Disbursement.objects.filter(Q(place=place) | Q(campaign__place=place)).distinct()
+    moves = StockMove.objects.filter(place=place)
+    if on is not None:
+        donations, aid, moves = (
+            donations.filter(received_on__lte=on),
+            aid.filter(on__lte=on),
+            moves.filter(on__lte=on),
+        )
+    return _public(
+        donations,
+        aid,
+        moves.filter(donation__isnull=False),
+        moves.filter(disbursement__isnull=False),
+    )
