@@ -549,9 +549,7 @@ def team_profile_set(
     _require(actor, Perm.EDIT, unit)
     if unit.kind != Kind.VOLUNTEER_TEAM:
         raise refuse(NOT_A_TEAM, "not_a_team", "unit", unit=unit.name)
-    before: dict[str, Any] = (
-        VolunteerTeam.objects.filter(unit=unit).values("focus", "founded_on").first() or {}
-    )
+    existing = VolunteerTeam.objects.filter(unit=unit).first()
     team, _created = VolunteerTeam.objects.update_or_create(
         unit=unit, defaults={"focus": focus, "founded_on": founded_on}
     )
@@ -561,8 +559,8 @@ def team_profile_set(
         obj=team,
         unit_path=unit.path,
         changes={
-            "focus": [before.get("focus"), focus],
-            "founded_on": [before.get("founded_on"), founded_on],
+            "focus": [existing.focus if existing else None, focus],
+            "founded_on": [existing.founded_on if existing else None, founded_on],
         },
     )
     return team
