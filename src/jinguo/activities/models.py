@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jinguo.activities.choices import (
     ActivityKind,
@@ -547,7 +548,9 @@ class Need(models.Model):
         verbose_name=_("found on the visit"),
     )
     title = models.CharField(_("need or problem"), max_length=120)
-    category = models.CharField(_("category"), max_length=12, choices=NeedCategory.choices)
+    category = models.CharField(
+        pgettext_lazy("need", "category"), max_length=12, choices=NeedCategory.choices
+    )
     raised_on = models.DateField(_("raised on"))
     decision = models.CharField(_("decision"), max_length=300, blank=True)
     responsible = models.CharField(

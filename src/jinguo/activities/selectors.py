@@ -288,3 +288,72 @@ def village_visit_list(user: Any, *, village: Any = None) -> QuerySet[VillageVis
 
 def village_visit_get(user: Any, visit_id: Any) -> VillageVisit:
     return _get(village_visit_list(user), visit_id)
+
+
+# --- reads the web pages need (the check-in code shown, assisted villages, her volunteering,
+# a team's talks; issue 5, items 3 and 7) ----------------------------------------------------------
+
+from collections.abc import Iterable  # noqa: E402 - appended after the others
+
+from django.utils import timezone  # noqa: E402
+
+from jinguo.activities.choices import ActivityKind  # noqa: E402
+from jinguo.activities.models import (  # noqa: E402
+    AssistedVillage,
+    CheckinCode,
+    ParticipantCount,
+)
+
+
+def live_code(activity: Activity) -> CheckinCode | None:
+    """The check-in code of the activity that works now (the latest issued), if any. The
+    activity was fetched through the viewer's scope."""
+    return (
+        activity.codes.filter(revoked=False, expires_at__gt=timezone.now())
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def assisted_village_list(
+    user: Any, *, active_on: dt.date | None = None
+) -> QuerySet[AssistedVillage]:
+    """包联村 in scope (the village is), by name; `active_on`: only those assisted that day."""
+    queryset = access.scoped(user, AssistedVillage.objects.all(), path_field="village__path")
+    if active_on is not None:
+        queryset = queryset.filter(start__lte=active_on).filter(
+            Q(end__isnull=True) | Q(end__gte=active_on)
+        )
+    return queryset.select_related("village", "assisting_unit").order_by("village__name", "pk")
+
+
+def person_volunteering(user: Any, person: Person) -> QuerySet[Volunteer]:
+    """Her memberships of teams in scope, latest first, for her page."""
+    return volunteer_list(user).filter(person=person).order_by("-start", "-pk")
+
+
+def team_talks(user: Any, team: VolunteerTeam) -> QuerySet[Activity]:
+    """Talks (宣讲) in scope that the team organised, latest first."""
+    return activity_list(user, kind=ActivityKind.TALK).filter(organisers=team.unit)
+
+
+def person_times(activities: Iterable[Activity]) -> dict[int, int]:
+    """Person-times (人次) of each of `activities` (fetched through scope), names or counts,
+    in two queries: the figure of `participation`, for a list."""
+    ids = [activity.pk for activity in activities]
+    totals = dict.fromkeys(ids, 0)
+    named = (
+        Attendance.objects.filter(activity_id__in=ids)
+        .order_by()
+        .values("activity_id")
+        .annotate(n=Count("pk"))
+    )
+    counted = (
+        ParticipantCount.objects.filter(activity_id__in=ids)
+        .order_by()
+        .values("activity_id")
+        .annotate(n=Sum("count"))
+    )
+    for row in (*named, *counted):
+        totals[row["activity_id"]] += row["n"] or 0
+    return totals

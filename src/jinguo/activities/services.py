@@ -74,14 +74,12 @@ HOURS = _(
     "Hours must be above zero, and one volunteer serves at most 24 hours a day "
     "(%(day)s: %(total)s)."
 )
-BEFORE_JOINING = _("%(name)s joined %(team)s on %(start)s.")
-PAIRING_SIDES = _("A %(kind)s pairing is between %(helper)s and %(helped)s.")
-PERSON = _("a person")
-VILLAGE = _("a village")
-CIVILISED_POST = _("a civilised post")
+NOT_MEMBER_THEN = _("%(name)s was not a member of %(team)s on %(day)s.")
+PAIRING_PEOPLE = _("This kind of pairing joins two people: choose the helper and whom she helps.")
+PAIRING_UNITS = _("A post–village pairing joins a civilised post and a village: choose both.")
 RESOLUTION_NEEDED = _("Say how it was resolved and when.")
 VISIT_ELSEWHERE = _("That visit was not to %(village)s.")
-ALREADY_REVIEWED = _("This check-in has already been %(status)s.")
+ALREADY_REVIEWED = _("This check-in has already been dealt with (%(status)s).")
 HELP_KIND_NEEDED = _("Say what help was given.")
 
 # Every check-in code lasts this long unless the organiser says otherwise.
@@ -625,12 +623,7 @@ def service_record(
     name = volunteer.person.name
     if on < volunteer.start or (volunteer.end is not None and on > volunteer.end):
         raise refuse(
-            BEFORE_JOINING,
-            "not_a_member_then",
-            "on",
-            name=name,
-            team=team.unit.name,
-            start=volunteer.start,
+            NOT_MEMBER_THEN, "not_a_member_then", "on", name=name, team=team.unit.name, day=on
         )
     served = ServiceRecord.objects.filter(volunteer__person=volunteer.person, on=on).aggregate(
         s=Sum("hours")
@@ -688,14 +681,7 @@ def pairing_create(
     )
     helped_ok = helped_unit is not None if between_units else helped_person is not None
     if not helper_ok or not helped_ok:
-        raise refuse(
-            PAIRING_SIDES,
-            "pairing_sides",
-            "helper",
-            kind=PairingKind(kind).label,
-            helper=CIVILISED_POST if between_units else PERSON,
-            helped=VILLAGE if between_units else PERSON,
-        )
+        raise refuse(PAIRING_UNITS if between_units else PAIRING_PEOPLE, "pairing_sides", "helper")
     if between_units:
         helper_person = helped_person = None
         assert helped_unit is not None  # noqa: S101 - checked above

@@ -47,5 +47,5 @@ class Condition(models.TextChoices):
 class RecipientKind(models.TextChoices):
     PERSON = "person", pgettext_lazy("recipient", "Person")
     HOUSEHOLD = "household", pgettext_lazy("recipient", "Household")
-    UNIT = "unit", _("Unit in the tree (school, home …)")
+    UNIT = "unit", _("A unit such as a school or a children's home")
     ORGANISATION = "organisation", pgettext_lazy("recipient", "Organisation")

@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jinguo.core.fields import EncryptedTextField
 from jinguo.donations.choices import Channel, Condition, DonorKind, GiftKind, GoodsCategory
@@ -76,7 +77,7 @@ class CharityPlace(models.Model):
     unit = models.OneToOneField(
         OrgUnit, on_delete=models.PROTECT, related_name="charity_place", verbose_name=_("unit")
     )
-    opened_on = models.DateField(_("opened on"))
+    opened_on = models.DateField(pgettext_lazy("place", "opened on"))
     public = models.BooleanField(_("shown on the public page"), default=True)
 
     class Meta:
@@ -157,7 +158,7 @@ class Donation(models.Model):
     )
     item = models.CharField(_("item"), max_length=60, blank=True)
     category = models.CharField(
-        _("category"), max_length=12, choices=GoodsCategory.choices, blank=True
+        pgettext_lazy("goods", "category"), max_length=12, choices=GoodsCategory.choices, blank=True
     )
     quantity = _positive(_("quantity"), null=True, blank=True)
     measure = models.CharField(_("measure"), max_length=8, blank=True)
@@ -216,7 +217,7 @@ class Disbursement(models.Model):
     """Cash or goods out, to a person, a household, a unit or an organisation."""
 
     owner = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("given by")
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("giving unit")
     )
     # Scope: the village of the person or household, else the receiving or giving unit.
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
@@ -250,7 +251,7 @@ class Disbursement(models.Model):
     )
     item = models.CharField(_("item"), max_length=60, blank=True)
     category = models.CharField(
-        _("category"), max_length=12, choices=GoodsCategory.choices, blank=True
+        pgettext_lazy("goods", "category"), max_length=12, choices=GoodsCategory.choices, blank=True
     )
     quantity = _positive(_("quantity"), null=True, blank=True)
     measure = models.CharField(_("measure"), max_length=8, blank=True)
@@ -337,7 +338,9 @@ class StockMove(models.Model):
     )
     on = models.DateField(_("date"))
     item = models.CharField(_("item"), max_length=60)
-    category = models.CharField(_("category"), max_length=12, choices=GoodsCategory.choices)
+    category = models.CharField(
+        pgettext_lazy("goods", "category"), max_length=12, choices=GoodsCategory.choices
+    )
     measure = models.CharField(_("measure"), max_length=8)
     quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=2)
     value = models.DecimalField(_("value (yuan)"), max_digits=15, decimal_places=2, default=ZERO)

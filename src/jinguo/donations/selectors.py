@@ -262,3 +262,63 @@ def place_figures(place: CharityPlace, *, on: dt.date | None = None) -> PublicFi
         moves.filter(donation__isnull=False),
         moves.filter(disbursement__isnull=False),
     )
+
+
+# --- reads the web pages need (issue 6, items 3-7) ------------------------------------------------
+
+from jinguo.donations.models import HandOver  # noqa: E402 - appended after the others
+from jinguo.orgunits.models import Level, OrgUnit  # noqa: E402
+
+
+def handover_list(user: Any, *, campaign: Campaign | None = None) -> QuerySet[HandOver]:
+    """Hand-overs recorded in the user's scope (by the unit that recorded them)."""
+    queryset = access.scoped(user, HandOver.objects.all(), path_field="owner__path")
+    if campaign is not None:
+        queryset = queryset.filter(campaign=campaign)
+    return queryset.select_related("owner", "campaign")
+
+
+def handover_get(user: Any, handover_id: Any) -> HandOver:
+    return _get(handover_list(user), handover_id)
+
+
+def public_campaign_get(campaign_id: Any) -> Campaign:
+    """A campaign shown on the public page; a hidden or missing one is 404 alike."""
+    return _get(public_campaigns(), campaign_id)
+
+
+def public_place_get(place_id: Any) -> CharityPlace:
+    return _get(public_places(), place_id)
+
+
+def public_unit_name(unit: OrgUnit) -> str:
+    """A unit as the public page names it: itself at township level or above; below, the
+    township it lies in (with the kind of an organisation), so that no village is named."""
+    if unit.level is not None and unit.level < Level.VILLAGE:
+        return unit.name
+    above = list(OrgUnit.objects.filter(pk__in=unit.ancestor_ids()).order_by("-depth"))
+    area = unit if unit.is_area else next((u for u in above if u.is_area), None)
+    if area is None or area.level is None or area.level < Level.VILLAGE:
+        return unit.name  # an organisation of a township or above: its name names no village
+    township = next((u for u in above if u.level is not None and u.level < Level.VILLAGE), None)
+    where = township.name if township is not None else ""
+    if unit.is_area:
+        return where
+    kind = str(unit.get_kind_display())
+    return f"{where} · {kind}" if where else kind
+
+
+# --- reads the API needs (issue 6, the API) -------------------------------------------------------
+
+from jinguo.donations.models import StockTake  # noqa: E402 - appended after the others
+
+
+def disbursement_get(user: Any, disbursement_id: Any) -> Disbursement:
+    """One disbursement in the user's scope (the recipient's village, else the unit)."""
+    return _get(disbursement_list(user), disbursement_id)
+
+
+def stocktake_list(place: CharityPlace) -> QuerySet[StockTake]:
+    """The stock-takes of a place the caller has already fetched through scope, latest first,
+    with their lines."""
+    return place.stocktakes.prefetch_related("lines").order_by("-on", "-pk")

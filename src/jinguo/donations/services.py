@@ -56,7 +56,7 @@ STOCK_SHORT = _(
 )
 ONE_RECIPIENT = _("Name exactly one recipient: a person, a household, a unit or an organisation.")
 EXPLAIN = _("%(item)s: %(counted)s counted against %(expected)s on the books; say why.")
-BEFORE_OPENING = _("%(place)s opened on %(opened)s.")
+BEFORE_OPENING = _("%(place)s opened on %(opened)s; the date cannot be earlier.")
 DONOR_NAME = _("Give the donor's name.")
 
 ANONYMOUS = "匿名"

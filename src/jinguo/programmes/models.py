@@ -19,6 +19,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jinguo.orgunits.models import OrgUnit
 from jinguo.people.choices import Category, Hukou, Sex
@@ -94,6 +95,9 @@ class Programme(models.Model):
         _("status"), max_length=8, choices=ProgrammeStatus.choices, default=ProgrammeStatus.OPEN
     )
     description = models.TextField(_("description"), blank=True)
+    # Being enrolled reveals a diagnosis (two-cancers aid, screening): who is in it is seen only
+    # by health workers and the programme's decision chain (see `selectors.HEALTH_READERS`).
+    health = models.BooleanField(_("enrolment reveals health"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -282,9 +286,9 @@ class EnrolmentStep(models.Model):
         Enrolment, on_delete=models.CASCADE, related_name="steps", verbose_name=_("enrolment")
     )
     from_status = models.CharField(
-        _("from"), max_length=10, choices=EnrolmentStatus.choices, blank=True
+        _("status before"), max_length=10, choices=EnrolmentStatus.choices, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=10, choices=EnrolmentStatus.choices)
+    to_status = models.CharField(_("status after"), max_length=10, choices=EnrolmentStatus.choices)
     on = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     actor = models.ForeignKey(
@@ -325,7 +329,7 @@ class Fund(models.Model):
         related_name="funds",
         verbose_name=_("earmarked for"),
     )
-    opened_on = models.DateField(_("opened on"))
+    opened_on = models.DateField(pgettext_lazy("fund", "opened on"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -400,7 +404,9 @@ class Loan(models.Model):
         _("interest rate (% a year)"), max_digits=5, decimal_places=3
     )
     # The share of the interest the subsidy covers, in percent (100 = fully subsidised).
-    subsidy_rate = models.DecimalField(_("subsidy (% of interest)"), max_digits=5, decimal_places=2)
+    subsidy_rate = models.DecimalField(
+        _("share of the interest subsidised (percent)"), max_digits=5, decimal_places=2
+    )
     term_months = models.PositiveSmallIntegerField(_("term (months)"))
     method = models.CharField(
         _("repayment"),

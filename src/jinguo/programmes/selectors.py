@@ -71,6 +71,22 @@ def can_set_up(user: Any, programme: Programme) -> bool:
 # --- enrolments -----------------------------------------------------------------------------------
 
 
+# Who may see who is enrolled in a health programme: health workers, and those who verify and
+# approve its applications.
+HEALTH_READERS = (Perm.VIEW_HEALTH, Perm.VERIFY, Perm.APPROVE)
+
+
+def records_q(user: Any, *, path_field: str, programme_field: str = "programme") -> Q:
+    """Enrolment-like rows the user may see: by their village, and for health programmes only
+    with one of `HEALTH_READERS` there."""
+    health = Q(pk__in=[])
+    for perm in HEALTH_READERS:
+        health |= access.scope_q(user, perm, path_field=path_field)
+    return (
+        Q(**{f"{programme_field}__health": False}) & access.scope_q(user, path_field=path_field)
+    ) | (Q(**{f"{programme_field}__health": True}) & health)
+
+
 def enrolment_list(
     user: Any,
     *,
@@ -78,7 +94,7 @@ def enrolment_list(
     status: str = "",
     person: Person | None = None,
 ) -> QuerySet[Enrolment]:
-    queryset = access.scoped(user, Enrolment.objects.all(), path_field="unit__path")
+    queryset = Enrolment.objects.filter(records_q(user, path_field="unit__path"))
     if programme is not None:
         queryset = queryset.filter(programme=programme)
     if status:
@@ -110,7 +126,11 @@ def enrolment_queue(user: Any, *, programme: Programme | None = None) -> QuerySe
         waiting |= Q(status=status, cycle__status__in=OPEN_FOR[status]) & access.scope_q(
             user, perm, path_field="unit__path"
         )
-    queryset = Enrolment.objects.filter(waiting).exclude(last_actor=user)
+    queryset = (
+        Enrolment.objects.filter(waiting)
+        .filter(records_q(user, path_field="unit__path"))
+        .exclude(last_actor=user)
+    )
     if programme is not None:
         queryset = queryset.filter(programme=programme)
     return queryset.select_related("programme", "cycle", "person", "household", "unit").order_by(
@@ -124,7 +144,7 @@ def enrolment_queue(user: Any, *, programme: Programme | None = None) -> QuerySe
 def benefit_list(
     user: Any, *, programme: Programme | None = None, person: Person | None = None
 ) -> QuerySet[Benefit]:
-    queryset = access.scoped(user, Benefit.objects.all(), path_field="unit__path")
+    queryset = Benefit.objects.filter(records_q(user, path_field="unit__path"))
     if programme is not None:
         queryset = queryset.filter(programme=programme)
     if person is not None:
@@ -274,7 +294,9 @@ def fund_ledger(fund: Fund, *, start: dt.date | None = None) -> tuple[Decimal, l
 
 
 def loan_list(user: Any, *, programme: Programme | None = None) -> QuerySet[Loan]:
-    queryset = access.scoped(user, Loan.objects.all(), path_field="enrolment__unit__path")
+    queryset = Loan.objects.filter(
+        records_q(user, path_field="enrolment__unit__path", programme_field="enrolment__programme")
+    )
     if programme is not None:
         queryset = queryset.filter(enrolment__programme=programme)
     return queryset.select_related("enrolment__person", "enrolment__unit", "bank")

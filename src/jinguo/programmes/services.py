@@ -39,6 +39,7 @@ from jinguo.programmes.choices import (
     BenefitKind,
     CycleStatus,
     EnrolmentStatus,
+    ProgrammeKind,
     ProgrammeStatus,
     RuleKind,
 )
@@ -69,8 +70,13 @@ OUTSIDE = _("%(name)s lives outside %(owner)s, which runs “%(programme)s”.")
 HOUSEHOLD_NEEDED = _("“%(programme)s” serves households: choose %(name)s's household.")
 NOT_MEMBER = _("%(name)s is not a member of household %(household)s.")
 NO_CYCLE = _("No round of “%(programme)s” covers %(date)s.")
-CYCLE_CLOSED = _("%(cycle)s is %(status)s: %(action)s is no longer possible.")
+CLOSED_TO_APPLICATIONS = _("%(cycle)s is %(status)s and takes no more applications.")
+CLOSED_TO_DELIVERIES = _("%(cycle)s is %(status)s and takes no more deliveries.")
+CLOSED_TO_DECISIONS = _(
+    "%(cycle)s is %(status)s: its applications can no longer be verified or approved."
+)
 ALREADY = _("%(name)s is already enrolled in %(cycle)s (%(status)s).")
+JUST_ENROLLED = _("Someone has just enrolled %(name)s in %(cycle)s.")
 INELIGIBLE = _("%(name)s does not meet the rules of “%(programme)s”: %(failures)s")
 REASON_NEEDED = _("Give the reason.")
 BAD_STEP = _("An enrolment that is %(current)s cannot become %(target)s.")
@@ -89,10 +95,6 @@ GOODS_FIELDS = _("Goods need the item, a quantity above zero and its measure (�
 SERVICE_FIELDS = _("Say which service was given.")
 OVERRIDE_DENIED = _("Only a county administrator may set a rule aside, with a written reason.")
 SEVERAL = _("%(first)s Also: %(more)s")
-
-ACTION_APPLY = _("applying")
-ACTION_DELIVER = _("delivering")
-ACTION_DECIDE = _("verifying or approving")
 
 
 # --- set-up --------------------------------------------------------------------------------------
@@ -141,8 +143,11 @@ def programme_create(
     partners: Iterable[Organisation] = (),
     funders: Iterable[Organisation] = (),
     status: str = ProgrammeStatus.OPEN,
+    health: bool | None = None,
 ) -> Programme:
-    """Set up a programme with its first cycle, which spans the whole programme."""
+    """Set up a programme with its first cycle, which spans the whole programme.
+
+    Screening programmes reveal health unless said otherwise (`Programme.health`)."""
     _require_setup(actor, owner)
     name = name.strip()
     if end is not None and end < start:
@@ -161,6 +166,7 @@ def programme_create(
         target=target,
         description=description.strip(),
         status=status,
+        health=kind == ProgrammeKind.SCREENING if health is None else health,
         created_by=actor,
     )
     programme.partners.set(partners)
@@ -177,7 +183,18 @@ def programme_create(
 
 
 PROGRAMME_FIELDS = frozenset(
-    {"name", "work_area", "kind", "start", "end", "budget", "target", "description", "status"}
+    {
+        "name",
+        "work_area",
+        "kind",
+        "start",
+        "end",
+        "budget",
+        "target",
+        "description",
+        "status",
+        "health",
+    }
 )
 
 
@@ -360,6 +377,16 @@ def cycle_set_status(*, actor: Any, cycle: Cycle, status: str) -> Cycle:
 # --- enrolment ------------------------------------------------------------------------------------
 
 
+def _require_health(actor: Any, programme: Programme, unit: OrgUnit) -> None:
+    """Who is in a health programme is for health workers and its decision chain only."""
+    if actor is None or not programme.health:
+        return
+    if not any(
+        access.can(actor, perm, unit) for perm in (Perm.VIEW_HEALTH, Perm.VERIFY, Perm.APPROVE)
+    ):
+        raise PermissionDenied
+
+
 def _check_override(actor: Any, programme: Programme, reason: str) -> None:
     if not reason.strip() or (
         actor is not None and not access.can(actor, Perm.APPROVE, programme.owner)
@@ -378,15 +405,10 @@ def _cycle_for(programme: Programme, on: dt.date, cycle: Cycle | None) -> Cycle:
     return covering[0]
 
 
-def _check_cycle(cycle: Cycle, allowed: Sequence[str], action: Any) -> None:
+def _check_cycle(cycle: Cycle, allowed: Sequence[str], message: Any) -> None:
     if cycle.status not in allowed:
         raise refuse(
-            CYCLE_CLOSED,
-            "cycle_closed",
-            "cycle",
-            cycle=cycle.name,
-            status=cycle.get_status_display(),
-            action=action,
+            message, "cycle_closed", "cycle", cycle=cycle.name, status=cycle.get_status_display()
         )
 
 
@@ -476,11 +498,12 @@ def enrolment_apply(
     on = on or timezone.localdate()
     if actor is not None:
         access.require(actor, Perm.EDIT, person.residence)
+    _require_health(actor, programme, person.residence)
     _check_reach(programme, person)
     household = household if programme.serves_households else None
     _check_household(programme, person, household)
     cycle = _cycle_for(programme, on, cycle)
-    _check_cycle(cycle, [CycleStatus.OPEN], ACTION_APPLY)
+    _check_cycle(cycle, [CycleStatus.OPEN], CLOSED_TO_APPLICATIONS)
     key = beneficiary_key(person, household)
     clash = (
         Enrolment.objects.filter(cycle=cycle, beneficiary_key=key)
@@ -520,7 +543,7 @@ def enrolment_apply(
             enrolment.save()
     except IntegrityError:  # another clerk enrolled her in between
         raise refuse(
-            ALREADY, "already_enrolled", "person", name=person.name, cycle=cycle.name, status=""
+            JUST_ENROLLED, "already_enrolled", "person", name=person.name, cycle=cycle.name
         ) from None
     _step(enrolment, actor, "", on, override_reason if not result.ok else "")
     return enrolment
@@ -581,10 +604,11 @@ def enrolment_advance(
         )
     if actor is not None:
         access.require(actor, perm, current.unit)
+    _require_health(actor, current.programme, current.unit)
     if to in NEEDS_REASON and not reason.strip():
         raise refuse(REASON_NEEDED, "reason_required", "reason")
     if to in DECISIONS:
-        _check_cycle(current.cycle, [CycleStatus.OPEN], ACTION_DECIDE)
+        _check_cycle(current.cycle, [CycleStatus.OPEN], CLOSED_TO_DECISIONS)
         if actor is not None and current.last_actor_id == actor.pk:
             previous = current.steps.order_by("-at", "-pk").values_list("to_status", flat=True)[0]
             raise refuse(
@@ -622,6 +646,7 @@ def enrolment_set_compliance(
     )
     if actor is not None:
         access.require(actor, Perm.EDIT, enrolment.unit)
+    _require_health(actor, enrolment.programme, enrolment.unit)
     if version is not None and enrolment.version != version:
         raise stale(enrolment.version, version)
     if not compliant and not note.strip():
@@ -763,7 +788,7 @@ def _deliver(actor: Any, programme: Programme, d: Delivery) -> Benefit:
     _check_reach(programme, person)
     household = d.household if programme.serves_households else None
     cycle = _cycle_for(programme, d.on, d.cycle)
-    _check_cycle(cycle, [CycleStatus.OPEN, CycleStatus.APPROVED], ACTION_DELIVER)
+    _check_cycle(cycle, [CycleStatus.OPEN, CycleStatus.APPROVED], CLOSED_TO_DELIVERIES)
     key = beneficiary_key(person, household)
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
@@ -774,6 +799,7 @@ def _deliver(actor: Any, programme: Programme, d: Delivery) -> Benefit:
     # Delivered by the village she was enrolled in, even if she has moved since.
     if actor is not None:
         access.require(actor, Perm.EDIT, enrolment.unit if enrolment else person.residence)
+    _require_health(actor, programme, enrolment.unit if enrolment else person.residence)
     if (
         d.kind == BenefitKind.CASH
         and d.fund is not None

@@ -207,6 +207,13 @@ class ProgrammeForm(ServiceForm):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"), choices=ProgrammeStatus.choices, initial=ProgrammeStatus.OPEN
     )
+    health = forms.BooleanField(
+        label=gettext_lazy("Being enrolled reveals health (two-cancers aid, screening)"),
+        required=False,
+        help_text=gettext_lazy(
+            "Then only health workers and those who verify and approve see who is enrolled."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     CREATE_ONLY = (
@@ -228,6 +235,7 @@ class ProgrammeForm(ServiceForm):
         "target",
         "description",
         "status",
+        "health",
     )
 
     def __init__(
@@ -688,7 +696,7 @@ class LoanForm(ServiceForm):
         min_value=Decimal(0),
     )
     subsidy_rate = forms.DecimalField(
-        label=gettext_lazy("Subsidy (% of the interest)"),
+        label=gettext_lazy("Share of the interest subsidised (percent)"),
         max_digits=5,
         decimal_places=2,
         min_value=Decimal(0),

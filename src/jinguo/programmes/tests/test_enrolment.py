@@ -392,3 +392,28 @@ def test_from_below_a_programmes_set_up_is_forbidden_not_missing(
         services.cycle_create(
             actor=other_chair, programme=township_programme, name="二期", start=MARCH
         )
+
+
+def test_who_is_in_a_health_programme_is_seen_only_by_health_workers_and_deciders(
+    make_programme: Any,
+    woman: Person,
+    village: OrgUnit,
+    village_director: User,
+    township_chair: User,
+    county_admin: User,
+) -> None:
+    aid = make_programme("两癌救助", health=True)
+    screening = make_programme("两癌筛查", kind="screening")
+    assert screening.health is True
+    nurse = make_user("nurse", Role.HEALTH_WORKER, village)
+    with pytest.raises(PermissionDenied):
+        services.enrolment_apply(actor=village_director, programme=aid, person=woman, on=MARCH)
+    enrolment = services.enrolment_apply(actor=nurse, programme=aid, person=woman, on=MARCH)
+    assert not selectors.enrolment_list(village_director).exists()
+    assert list(selectors.enrolment_list(nurse)) == [enrolment]
+    assert list(selectors.enrolment_queue(township_chair)) == [enrolment]
+    verified = advance(township_chair, enrolment, S.VERIFIED)
+    advance(county_admin, verified, S.APPROVED)
+    assert list(selectors.enrolment_list(county_admin)) == [enrolment]
+    assert selectors.programme_figures(village_director, aid).enrolled == 0
+    assert selectors.programme_figures(county_admin, aid).enrolled == 1
