@@ -12,9 +12,11 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import Http404
@@ -34,6 +36,8 @@ from jinguo.activities.choices import (
 )
 from jinguo.activities.models import (
     Activity,
+    ActivityFile,
+    AssistedVillage,
     Attendance,
     CheckinAttempt,
     CheckinCode,
@@ -81,6 +85,7 @@ RESOLUTION_NEEDED = _("Say how it was resolved and when.")
 VISIT_ELSEWHERE = _("That visit was not to %(village)s.")
 ALREADY_REVIEWED = _("This check-in has already been dealt with (%(status)s).")
 HELP_KIND_NEEDED = _("Say what help was given.")
+NOT_IMAGE = _("Upload a photo (JPEG, PNG or WebP).")
 
 # Every check-in code lasts this long unless the organiser says otherwise.
 CODE_LIFETIME = dt.timedelta(hours=4)
@@ -359,6 +364,37 @@ def attendance_remove(*, actor: Any, attendance: Attendance) -> None:
         changes={"person": [attendance.person_id, None], "day": [attendance.day, None]},
     )
     attendance.delete()
+
+
+@transaction.atomic
+def activity_file_add(
+    *, actor: Any, activity: Activity, upload: File[Any], caption: str, is_photo: bool
+) -> ActivityFile:
+    """Attach a photo or document; a photo must really be an image (Pillow opens it)."""
+    from PIL import Image, UnidentifiedImageError
+
+    _require_activity(actor, activity, sheet=True)
+    name = PurePath(upload.name or "file").name
+    if is_photo:
+        try:
+            with Image.open(upload) as opened:
+                opened.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError):
+            raise refuse(NOT_IMAGE, "not_an_image", "file") from None
+        upload.seek(0)
+    record = ActivityFile(
+        activity=activity, caption=caption.strip(), is_photo=is_photo, uploaded_by=actor
+    )
+    record.file.save(name, upload, save=False)
+    record.save()
+    audit_record(
+        actor=actor,
+        action="activity.file_add",
+        obj=activity,
+        unit_path=activity.owner.path,
+        changes={"file": [None, record.file.name], "photo": [None, is_photo]},
+    )
+    return record
 
 
 # --- QR check-in ----------------------------------------------------------------------------------
@@ -774,6 +810,34 @@ def contact_record(
 
 
 # --- village assistance ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assisted_village_add(
+    *,
+    actor: Any,
+    village: OrgUnit,
+    assisting_unit: OrgUnit,
+    start: dt.date,
+    end: dt.date | None = None,
+    lead: str = "",
+) -> AssistedVillage:
+    """包联村: the assisting unit takes the village on for a period."""
+    _require(actor, Perm.EDIT, assisting_unit)
+    _require(actor, Perm.VIEW, village)
+    if end is not None and end < start:
+        raise refuse(DATES, "invalid_dates", "end")
+    assisted = AssistedVillage.objects.create(
+        village=village, assisting_unit=assisting_unit, start=start, end=end, lead=lead.strip()
+    )
+    audit_record(
+        actor=actor,
+        action="village.assist",
+        obj=assisted,
+        unit_path=village.path,
+        changes={"assisting_unit": [None, assisting_unit.pk], "start": [None, start]},
+    )
+    return assisted
 
 
 @transaction.atomic

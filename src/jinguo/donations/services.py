@@ -18,6 +18,7 @@ from typing import Any
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.roles import Perm
@@ -58,6 +59,7 @@ ONE_RECIPIENT = _("Name exactly one recipient: a person, a household, a unit or 
 EXPLAIN = _("%(item)s: %(counted)s counted against %(expected)s on the books; say why.")
 BEFORE_OPENING = _("%(place)s opened on %(opened)s; the date cannot be earlier.")
 DONOR_NAME = _("Give the donor's name.")
+STOCK_BEFORE = _("Goods were already moved on %(date)s; the opening date cannot be later.")
 
 ANONYMOUS = "匿名"
 
@@ -65,6 +67,17 @@ ANONYMOUS = "匿名"
 def _require(actor: Any, perm: Perm, unit: OrgUnit) -> None:
     if actor is not None:
         access.require(actor, perm, unit)
+
+
+def _require_sources(actor: Any, fund: Fund | None, place: CharityPlace | None) -> None:
+    """Money moves only in a fund that reaches the user (its holder in her scope or above, as
+    for programme payments); goods only in a place she keeps (EDIT on its unit)."""
+    if actor is None:
+        return
+    if fund is not None and not access.reaches(actor, fund.owner):
+        raise Http404
+    if place is not None:
+        access.require_reaching(actor, Perm.EDIT, place.unit)
 
 
 # --- donors, places, campaigns --------------------------------------------------------------------
@@ -112,6 +125,9 @@ def place_open(
 ) -> CharityPlace:
     """Let a unit hold donated goods (and show them on the public page)."""
     _require(actor, Perm.EDIT, unit)
+    earlier = StockMove.objects.filter(place__unit=unit, on__lt=opened_on).order_by("on").first()
+    if earlier is not None:
+        raise refuse(STOCK_BEFORE, "stock_before_opening", "opened_on", date=earlier.on)
     place, _created = CharityPlace.objects.update_or_create(
         unit=unit, defaults={"opened_on": opened_on, "public": public}
     )
@@ -269,6 +285,9 @@ def donation_receive(
     _require(actor, Perm.EDIT, owner)
     fund = fund or (campaign.fund if campaign else None)
     place = place or (campaign.place if campaign else None)
+    _require_sources(
+        actor, fund if kind == GiftKind.CASH else None, place if kind == GiftKind.GOODS else None
+    )
     donation = Donation(
         owner=owner,
         donor=donor,
@@ -302,14 +321,15 @@ def donation_receive(
         donation.item, donation.category = goods.item.strip(), goods.category
         donation.quantity, donation.measure = goods.quantity, goods.measure.strip()
         donation.condition = condition
-    for _attempt in range(3):
+    for attempt in range(3):
         donation.receipt_number = _next_receipt(owner, received_on)
         try:
             with transaction.atomic():
                 donation.save()
             break
         except IntegrityError:  # another clerk took the number: take the next one
-            continue
+            if attempt == 2:
+                raise
     if kind == GiftKind.GOODS:
         assert place is not None  # noqa: S101 - checked above
         StockMove.objects.create(
@@ -386,6 +406,11 @@ def _disburse(actor: Any, owner: OrgUnit, gift: Gift) -> Disbursement:
     programme = gift.programme or (campaign.programme if campaign else None)
     fund = gift.fund or (campaign.fund if campaign else None)
     place = gift.place or (campaign.place if campaign else None)
+    _require_sources(
+        actor,
+        fund if gift.kind == GiftKind.CASH else None,
+        place if gift.kind == GiftKind.GOODS else None,
+    )
     disbursement = Disbursement(
         owner=owner,
         unit=unit,

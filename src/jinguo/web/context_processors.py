@@ -6,7 +6,17 @@ from django.http import HttpRequest
 
 from jinguo.accounts.roles import Perm
 from jinguo.orgunits import access
-from jinguo.web.navigation import IMPORT_PAGES, PEOPLE_PAGES, PROGRAMME_PAGES, WORK_AREAS
+from jinguo.web.navigation import (
+    ACTIVITY_PAGES,
+    DONATION_PAGES,
+    IMPORT_PAGES,
+    PAIRING_PAGES,
+    PEOPLE_PAGES,
+    PROGRAMME_PAGES,
+    VILLAGE_PAGES,
+    VOLUNTEER_PAGES,
+    WORK_AREAS,
+)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -18,6 +28,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "people_pages": PEOPLE_PAGES,
         "import_pages": IMPORT_PAGES,
         "programme_pages": PROGRAMME_PAGES,
+        "activity_pages": ACTIVITY_PAGES,
+        "volunteer_pages": VOLUNTEER_PAGES,
+        "pairing_pages": PAIRING_PAGES,
+        "village_pages": VILLAGE_PAGES,
+        "donation_pages": DONATION_PAGES,
         "nav_can_import": bool(access.scope_paths(user, Perm.EDIT)),
         # Applications wait for whoever enters, verifies or approves them: all hold EDIT.
         "nav_has_queue": bool(access.scope_paths(user, Perm.EDIT)),

@@ -20,6 +20,8 @@ class WorkArea:
     label: Promise
     summary: Promise
     unit_kinds: tuple[str, ...]
+    # The record pages that carry the area's work, as (URL name, label).
+    pages: tuple[tuple[str, Promise], ...] = ()
 
 
 WORK_AREAS: tuple[WorkArea, ...] = (
@@ -28,6 +30,11 @@ WORK_AREAS: tuple[WorkArea, ...] = (
         _("Prosperity and achievement"),
         _("Skills training, micro-loans, domestic service, volunteer teams and civilised posts."),
         (Kind.SERVICE_STATION, Kind.VOLUNTEER_TEAM, Kind.CIVILISED_POST, Kind.ENTERPRISE),
+        (
+            ("activity_index", _("Activities")),
+            ("team_index", _("Volunteers")),
+            ("pairing_index", _("Pairings")),
+        ),
     ),
     WorkArea(
         "livelihood",
@@ -37,18 +44,25 @@ WORK_AREAS: tuple[WorkArea, ...] = (
             "rights protection."
         ),
         (Kind.SCHOOL, Kind.KINDERGARTEN, Kind.CLINIC, Kind.MEMBER_UNIT),
+        (
+            ("activity_index", _("Activities")),
+            ("pairing_index", _("Pairings")),
+            ("donation_index", _("Donations")),
+        ),
     ),
     WorkArea(
         "development",
         _("Women's development"),
         _("Most beautiful families, the speakers' group, volunteer services and female cadres."),
         (Kind.VOLUNTEER_TEAM, Kind.FEDERATION),
+        (("activity_index", _("Activities")), ("team_index", _("Volunteers"))),
     ),
     WorkArea(
         "organisation",
         _("Organisation building"),
         _("Women's Homes, two-new organisations and village assistance."),
         (Kind.WOMENS_HOME, Kind.TWO_NEW_ORG, Kind.FEDERATION),
+        (("village_board", _("Village assistance")), ("activity_index", _("Activities"))),
     ),
 )
 WORK_AREAS_BY_KEY = {area.key: area for area in WORK_AREAS}
@@ -107,5 +121,55 @@ PROGRAMME_PAGES = frozenset(
         "fund_spend",
         "project_create",
         "project_detail",
+    }
+)
+
+# The pages of the activities registry, one set per entry of the navigation: activities (活动)
+# with their sheets and check-in, volunteers (志愿者), pairings (结对), village assistance (包联村).
+ACTIVITY_PAGES = frozenset(
+    {
+        "activity_index",
+        "activity_calendar",
+        "activity_create",
+        "activity_detail",
+        "activity_edit",
+        "attendance_add",
+        "pending_confirm",
+        "counts_set",
+        "activity_file_add",
+    }
+)
+VOLUNTEER_PAGES = frozenset(
+    {"team_index", "team_detail", "volunteer_add", "service_add", "volunteer_export"}
+)
+PAIRING_PAGES = frozenset(
+    {"pairing_index", "pairing_create", "pairing_detail", "contact_add", "pairing_end"}
+)
+VILLAGE_PAGES = frozenset({"village_board", "visit_create", "need_detail"})
+
+# The pages under "Donations" (捐赠), in the livelihood work area: gifts and receipts, donors,
+# campaigns, charity places and their stock, aid out and hand-overs. The public page (公示) is
+# outside the signed-in navigation.
+DONATION_PAGES = frozenset(
+    {
+        "donation_index",
+        "donation_receive",
+        "donation_receipt",
+        "donor_index",
+        "donor_create",
+        "donor_detail",
+        "campaign_index",
+        "campaign_create",
+        "campaign_detail",
+        "place_index",
+        "place_open",
+        "place_stock",
+        "stocktake_record",
+        "stocktake_history",
+        "disbursement_index",
+        "disburse",
+        "disburse_list",
+        "handover_index",
+        "handover_record",
     }
 )

@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from jinguo.web.views import (
     account,
+    activities,
     audit,
     exports,
     home,
@@ -197,4 +198,75 @@ urlpatterns = [
         programmes.project_photo,
         name="project_photo",
     ),
+    # Activities (活动), their attendance and QR check-in (签到); the check-in page is public.
+    path("activities/", activities.activity_index, name="activity_index"),
+    path("activities/calendar/", activities.activity_calendar, name="activity_calendar"),
+    path("activities/new/", activities.activity_create, name="activity_create"),
+    path("activities/<int:activity_id>/", activities.activity_detail, name="activity_detail"),
+    path("activities/<int:activity_id>/edit/", activities.activity_edit, name="activity_edit"),
+    path("activities/<int:activity_id>/live/", activities.activity_live, name="activity_live"),
+    path("activities/<int:activity_id>/counts/", activities.counts_set, name="counts_set"),
+    path(
+        "activities/<int:activity_id>/attendance/add/",
+        activities.attendance_add,
+        name="attendance_add",
+    ),
+    path(
+        "activities/<int:activity_id>/attendance/<int:attendance_id>/remove/",
+        activities.attendance_remove,
+        name="attendance_remove",
+    ),
+    path("activities/<int:activity_id>/codes/new/", activities.code_issue, name="code_issue"),
+    path(
+        "activities/<int:activity_id>/pending/<int:pending_id>/confirm/",
+        activities.pending_confirm,
+        name="pending_confirm",
+    ),
+    path(
+        "activities/<int:activity_id>/pending/<int:pending_id>/reject/",
+        activities.pending_reject,
+        name="pending_reject",
+    ),
+    path(
+        "activities/<int:activity_id>/files/add/",
+        activities.activity_file_add,
+        name="activity_file_add",
+    ),
+    path(
+        "activities/<int:activity_id>/files/<int:file_id>/",
+        activities.activity_file,
+        name="activity_file",
+    ),
+    path("checkin/<str:token>/", activities.checkin, name="checkin"),
+    # Volunteers (志愿者): teams, members, hours and the national system's export.
+    path("volunteers/", activities.team_index, name="team_index"),
+    path("volunteers/export/", activities.volunteer_export, name="volunteer_export"),
+    path("volunteers/teams/<int:team_id>/", activities.team_detail, name="team_detail"),
+    path(
+        "volunteers/teams/<int:team_id>/members/add/",
+        activities.volunteer_add,
+        name="volunteer_add",
+    ),
+    path(
+        "volunteers/teams/<int:team_id>/services/add/",
+        activities.service_add,
+        name="service_add",
+    ),
+    path(
+        "volunteers/members/<int:volunteer_id>/end/",
+        activities.volunteer_end,
+        name="volunteer_end",
+    ),
+    # Pairings (结对) and their contacts.
+    path("pairings/", activities.pairing_index, name="pairing_index"),
+    path("pairings/new/", activities.pairing_create, name="pairing_create"),
+    path("pairings/<int:pairing_id>/", activities.pairing_detail, name="pairing_detail"),
+    path("pairings/<int:pairing_id>/contacts/add/", activities.contact_add, name="contact_add"),
+    path("pairings/<int:pairing_id>/end/", activities.pairing_end, name="pairing_end"),
+    # Village assistance (包联村) and visits (下基层访妇情) with the needs found there.
+    path("villages/", activities.village_board, name="village_board"),
+    path("villages/visits/new/", activities.visit_create, name="visit_create"),
+    path("villages/needs/<int:need_id>/", activities.need_detail, name="need_detail"),
+    # Donations (捐赠) and the public transparency page (公示): web/urls_donations.py.
+    path("", include("jinguo.web.urls_donations")),
 ]

@@ -442,6 +442,10 @@ def _photo_upload(world: World) -> dict[str, Any]:
     return {"image": SimpleUploadedFile("工地.png", _png()), "caption": "开工"}
 
 
+def _photo_upload_as_file(world: World) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("合影.png", _png()), "caption": "合影"}
+
+
 def _setup(**kwargs: Any) -> UnitRoute:
     """Setting programmes, funds and projects up: the county administrator's; the township
     chair sees the target village but may not."""
@@ -455,6 +459,550 @@ def _entry(**kwargs: Any) -> UnitRoute:
 
 def _reading(kwargs: Callable[[World], dict[str, Any]]) -> UnitRoute:
     return UnitRoute(kwargs=kwargs, calls=(Call("get", 200),), role=Role.COUNTY_STAFF)
+
+
+# --- the API's programmes and activities in the target village ------------------------------------
+#
+# The programme set-ups above serve the API too; these add what only the API names by id (loans)
+# and the activities, volunteers, pairings, visits and needs of the target village. Imports are
+# local, so that this block stays apart from the rest of the file.
+
+
+def _api_loan(world: World) -> dict[str, Any]:
+    from jinguo.programmes.models import Loan
+
+    enrolment_id = _with_loan(world)["enrolment_id"]
+    return {"loan_id": Loan.objects.get(enrolment_id=enrolment_id).pk}
+
+
+def _api_new_programme(world: World) -> dict[str, Any]:
+    return {
+        "owner_id": world.target.pk,
+        "name": "村级救助",
+        "work_area": "livelihood",
+        "kind": "cash_aid",
+        "start": ON,
+    }
+
+
+def _api_application(world: World) -> dict[str, Any]:
+    return {"programme_id": _programme(world).pk, "person_id": _resident(world).pk, "on": ON}
+
+
+def _api_delivery_row(enrolment: Enrolment) -> dict[str, Any]:
+    return {"person_id": enrolment.person_id, "on": ON, "kind": "service", "item": "法律咨询"}
+
+
+def _api_delivery(world: World) -> dict[str, Any]:
+    enrolment = _enrolment(world)
+    return {"programme_id": enrolment.programme_id, **_api_delivery_row(enrolment)}
+
+
+def _api_deliveries(world: World) -> dict[str, Any]:
+    enrolment = _enrolment(world)
+    return {"programme_id": enrolment.programme_id, "deliveries": [_api_delivery_row(enrolment)]}
+
+
+def _api_new_fund(world: World) -> dict[str, Any]:
+    return {
+        "owner_id": world.target.pk,
+        "name": "村救助金",
+        "source": "allocation",
+        "opened_on": ON,
+    }
+
+
+def _api_new_loan(world: World) -> dict[str, Any]:
+    bank = programme_services.organisation_get_or_create(actor=None, name="农商银行", kind="bank")
+    return {
+        "enrolment_id": _enrolment(world, kind="loan").pk,
+        "bank_id": bank.pk,
+        "principal": "10000",
+        "interest_rate": "6",
+        "subsidy_rate": "100",
+        "term_months": 12,
+        "disbursed_on": ON,
+    }
+
+
+def _api_new_project(world: World) -> dict[str, Any]:
+    return {
+        "programme_id": _programme(world, "construction").pk,
+        "name": "儿童之家",
+        "site_id": world.target.pk,
+        "budget": "5000",
+    }
+
+
+def _api_activity(world: World, headcount: str = "attendance") -> dict[str, Any]:
+    """A talk of three days (1-3 January 2015) recorded by the target village."""
+    from django.utils import timezone
+
+    from jinguo.activities.services import activity_record
+
+    start = timezone.make_aware(dt.datetime.combine(PROGRAMME_START, dt.time(9)))
+    activity = activity_record(
+        actor=None,
+        owner=world.target,
+        kind="talk",
+        title="家庭教育讲座",
+        start=start,
+        end=start + dt.timedelta(days=2, hours=8),
+        headcount=headcount,
+    )
+    return {"activity_id": activity.pk}
+
+
+def _api_counted_activity(world: World) -> dict[str, Any]:
+    return _api_activity(world, headcount="counts")
+
+
+def _api_attendance(world: World) -> dict[str, Any]:
+    from jinguo.activities.models import Activity
+    from jinguo.activities.services import attendance_add
+
+    kwargs = _api_activity(world)
+    activity = Activity.objects.get(pk=kwargs["activity_id"])
+    attendance = attendance_add(actor=None, activity=activity, person=_resident(world))
+    return {**kwargs, "attendance_id": attendance.pk}
+
+
+def _api_pending(world: World) -> dict[str, Any]:
+    """A check-in by someone the registry does not know, waiting for staff."""
+    from jinguo.activities.models import Activity
+    from jinguo.activities.services import checkin, checkin_code_issue
+    from jinguo.core import context
+
+    kwargs = _api_activity(world)
+    activity = Activity.objects.get(pk=kwargs["activity_id"])
+    code = checkin_code_issue(actor=None, activity=activity, day=PROGRAMME_START)
+    with context.bound(client_ip="10.0.0.1"):
+        checkin(token=code.token, name="赵敏", phone="13800000000")
+    return {**kwargs, "pending_id": activity.pending.get().pk}
+
+
+def _api_with_pending(world: World) -> dict[str, Any]:
+    return {"activity_id": _api_pending(world)["activity_id"]}
+
+
+def _api_team(world: World) -> dict[str, Any]:
+    from jinguo.activities.services import team_profile_set
+
+    return {"team_id": team_profile_set(actor=None, unit=world.team, focus="aid").pk}
+
+
+def _api_new_volunteer(world: World) -> dict[str, Any]:
+    return {**_api_team(world), "person_id": _resident(world).pk, "start": ON}
+
+
+def _api_volunteer(world: World) -> dict[str, Any]:
+    from jinguo.activities.models import VolunteerTeam
+    from jinguo.activities.services import volunteer_add
+
+    team = VolunteerTeam.objects.get(pk=_api_team(world)["team_id"])
+    volunteer = volunteer_add(actor=None, team=team, person=_resident(world), start=PROGRAMME_START)
+    return {"volunteer_id": volunteer.pk}
+
+
+def _api_new_pairing(world: World) -> dict[str, Any]:
+    return {
+        "kind": "caring_mother",
+        "start": ON,
+        "helper_person_id": _resident(world).pk,
+        "helped_person_id": _resident(world, "张小明", sex="M").pk,
+    }
+
+
+def _api_pairing(world: World) -> dict[str, Any]:
+    from jinguo.activities.services import pairing_create
+
+    pairing = pairing_create(
+        actor=None,
+        kind="caring_mother",
+        start=PROGRAMME_START,
+        helper_person=_resident(world),
+        helped_person=_resident(world, "张小明", sex="M"),
+    )
+    return {"pairing_id": pairing.pk}
+
+
+def _api_need(world: World) -> dict[str, Any]:
+    from jinguo.activities.services import need_record
+
+    need = need_record(
+        actor=None,
+        village=world.target,
+        title="低压线路改造",
+        category="power",
+        raised_on=PROGRAMME_START,
+    )
+    return {"need_id": need.pk}
+
+
+# --- the activity pages of the target village ----------------------------------------------------
+#
+# An activity of the target village held there today (so that a check-in code can be issued),
+# its sheet, an unconfirmed check-in, a photo; the team's profile and a member; a pairing of two
+# of its women; a visit and a need. Imports are local, so that this block stays apart.
+
+
+def _web_activity(world: World, headcount: str = "attendance") -> dict[str, Any]:
+    from django.utils import timezone
+
+    from jinguo.activities.services import activity_record
+    from jinguo.activities.tests.conftest import at
+
+    today = timezone.localdate()
+    activity = activity_record(
+        actor=None,
+        owner=world.target,
+        kind="talk",
+        title="家庭教育宣讲",
+        start=at(today),
+        end=at(today, 17),
+        place=world.target,
+        headcount=headcount,
+    )
+    return {"activity_id": activity.pk}
+
+
+def _web_counted(world: World) -> dict[str, Any]:
+    return _web_activity(world, headcount="counts")
+
+
+def _web_sheet(world: World) -> dict[str, Any]:
+    from jinguo.activities.models import Activity
+    from jinguo.activities.services import attendance_add
+
+    kwargs = _web_activity(world)
+    activity = Activity.objects.get(pk=kwargs["activity_id"])
+    attendance = attendance_add(actor=None, activity=activity, person=_resident(world))
+    return {**kwargs, "attendance_id": attendance.pk}
+
+
+def _web_pending(world: World) -> dict[str, Any]:
+    from jinguo.activities.models import Activity
+    from jinguo.activities.services import checkin, checkin_code_issue
+    from jinguo.core import context
+
+    kwargs = _web_activity(world)
+    activity = Activity.objects.get(pk=kwargs["activity_id"])
+    code = checkin_code_issue(actor=None, activity=activity)
+    with context.bound(client_ip="10.0.0.1"):
+        checkin(token=code.token, name="赵敏", phone="13800000000")
+    return {**kwargs, "pending_id": activity.pending.get().pk}
+
+
+def _web_confirmed(world: World) -> dict[str, Any]:
+    return {"person": _resident(world, "赵敏").pk}
+
+
+def _web_file(world: World) -> dict[str, Any]:
+    from jinguo.activities.models import Activity
+    from jinguo.activities.services import activity_file_add
+
+    kwargs = _web_activity(world)
+    record = activity_file_add(
+        actor=None,
+        activity=Activity.objects.get(pk=kwargs["activity_id"]),
+        upload=SimpleUploadedFile("合影.png", _png()),
+        caption="合影",
+        is_photo=True,
+    )
+    return {**kwargs, "file_id": record.pk}
+
+
+def _web_activity_fields(world: World) -> dict[str, Any]:
+    return {
+        "title": "家庭教育宣讲（改）",
+        "start": "2015-01-01T09:00",
+        "place": world.target.pk,
+        "spending": "0",
+        "in_kind_value": "0",
+        "version": 1,
+    }
+
+
+def _web_team(world: World) -> dict[str, Any]:
+    from jinguo.activities.services import team_profile_set
+
+    return {"team_id": team_profile_set(actor=None, unit=world.team, focus="speakers").pk}
+
+
+def _web_member(world: World) -> dict[str, Any]:
+    from jinguo.activities.models import VolunteerTeam
+    from jinguo.activities.services import volunteer_add
+
+    team = VolunteerTeam.objects.get(pk=_web_team(world)["team_id"])
+    volunteer = volunteer_add(actor=None, team=team, person=_resident(world), start=PROGRAMME_START)
+    return {"volunteer_id": volunteer.pk}
+
+
+def _web_team_with_member(world: World) -> dict[str, Any]:
+    from jinguo.activities.models import Volunteer
+
+    volunteer = Volunteer.objects.get(pk=_web_member(world)["volunteer_id"])
+    return {"team_id": volunteer.team_id}
+
+
+def _web_hours(world: World) -> dict[str, Any]:
+    from jinguo.activities.models import Volunteer
+
+    return {
+        "volunteer": Volunteer.objects.get().pk,
+        "on": ON,
+        "hours": "2",
+        "description": "宣讲",
+    }
+
+
+def _web_joining(world: World) -> dict[str, Any]:
+    return {"person": _resident(world, "李娟").pk, "role": "member", "start": ON}
+
+
+def _web_pairing(world: World) -> dict[str, Any]:
+    from jinguo.activities.services import pairing_create
+
+    pairing = pairing_create(
+        actor=None,
+        kind="caring_mother",
+        start=PROGRAMME_START,
+        helper_person=_resident(world),
+        helped_person=_resident(world, "张小明", sex="M"),
+    )
+    return {"pairing_id": pairing.pk}
+
+
+def _web_new_pairing(world: World) -> dict[str, Any]:
+    return {
+        "kind": "caring_mother",
+        "helper": _resident(world).pk,
+        "helped": _resident(world, "张小明", sex="M").pk,
+        "start": ON,
+    }
+
+
+def _web_need(world: World) -> dict[str, Any]:
+    from jinguo.activities.services import need_record, village_visit_record
+
+    visit = village_visit_record(
+        actor=None, village=world.target, on=PROGRAMME_START, visitors="张主席"
+    )
+    need = need_record(
+        actor=None,
+        village=world.target,
+        visit=visit,
+        title="低压线路改造",
+        category="power",
+        raised_on=PROGRAMME_START,
+    )
+    return {"need_id": need.pk}
+
+
+def _web_activity_entry(**kwargs: Any) -> UnitRoute:
+    """Keeping an activity's sheet and record: the village director who recorded it and held
+    it; the auditor sees it but may not."""
+    return UnitRoute(role=Role.VILLAGE_DIRECTOR, weak_role=Role.AUDITOR, weak=403, **kwargs)
+
+
+# --- donations of the target village -------------------------------------------------------------
+#
+# A donor, a gift of rice into the stock of the village's Women's Home (opened as a charity
+# place), a campaign and a hand-over with its scan, all of the target village. Imports are
+# local, so that this block stays apart.
+
+DONATION_PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def _don_place(world: World) -> Any:
+    from jinguo.donations.choices import GiftKind
+    from jinguo.donations.services import Goods, donation_receive, place_open
+
+    place = place_open(actor=None, unit=world.home, opened_on=PROGRAMME_START)
+    donation_receive(
+        actor=None,
+        owner=world.home,
+        received_on=PROGRAMME_START,
+        kind=GiftKind.GOODS,
+        goods=Goods("大米", "food", Decimal(100), "斤"),
+        place=place,
+        amount=Decimal(200),
+    )
+    return place
+
+
+def _don_place_kwargs(world: World) -> dict[str, Any]:
+    return {"place_id": _don_place(world).pk}
+
+
+def _don_gift(world: World) -> dict[str, Any]:
+    return {"donation_id": _don_place(world).donations.get().pk}
+
+
+def _don_donor(world: World) -> dict[str, Any]:
+    from jinguo.donations.services import donor_create
+
+    donor = donor_create(actor=None, owner=world.target, kind="person", name="李先生")
+    return {"donor_id": donor.pk}
+
+
+def _don_campaign(world: World) -> dict[str, Any]:
+    from jinguo.donations.services import campaign_create
+
+    campaign = campaign_create(actor=None, owner=world.target, name="村募捐", start=PROGRAMME_START)
+    return {"campaign_id": campaign.pk}
+
+
+def _don_handover(world: World) -> dict[str, Any]:
+    from jinguo.donations.services import handover_record
+
+    handover = handover_record(
+        actor=None,
+        owner=world.target,
+        on=PROGRAMME_START,
+        description="衣物",
+        handed_by="村妇联",
+        received_by="妇女之家",
+        document=SimpleUploadedFile("交接.pdf", DONATION_PDF),
+    )
+    return {"handover_id": handover.pk}
+
+
+def _don_count(world: World) -> dict[str, Any]:
+    return {
+        "on": "2015-06-30",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "1",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "200",
+        "lines-0-item": "大米",
+        "lines-0-measure": "斤",
+        "lines-0-counted": "100",
+    }
+
+
+def _don_cash(world: World) -> dict[str, Any]:
+    """Ten yuan from the target village's fund, given by the target village."""
+    return {
+        "owner": world.target.pk,
+        "on": ON,
+        "kind": "cash",
+        "amount": "10",
+        "fund": _village_fund(world).pk,
+    }
+
+
+def _don_aid(world: World) -> dict[str, Any]:
+    return {**_don_cash(world), "person": _resident(world).pk}
+
+
+def _don_list(world: World) -> dict[str, Any]:
+    resident = _resident(world).pk
+    return {**_don_cash(world), "add": resident, "people": resident, "mode": "all"}
+
+
+def _don_entry(*calls: Call) -> GlobalRoute:
+    """Recording gifts, donors, campaigns, places, aid and hand-overs: whoever enters records
+    somewhere, into a unit of her scope (here the target village); the auditor may not."""
+    return GlobalRoute(
+        calls=(Call("get", 200), *calls),
+        expect={**PAGE_FOR_EVERYONE, "no_grant": 404, "auditor": 404},
+    )
+
+
+def _don_public(kwargs: Callable[[World], dict[str, Any]]) -> GlobalRoute:
+    """The public page (公示) of a campaign or a place: the same for everyone, signed in or not."""
+    return GlobalRoute(
+        kwargs=kwargs, calls=(Call("get", 200),), expect=dict.fromkeys(GLOBAL_ROLES, "ok")
+    )
+
+
+# --- the API's donations in the target village ----------------------------------------------------
+#
+# For api/donations.py: a donor, a campaign and a hand-over of the target village, a gift of rice
+# into the stock of its Women's Home (opened as a charity place) and ten yuan given to one of its
+# residents. Imports are local, so that this block stays apart.
+
+
+def _api_don_place(world: World) -> Any:
+    from jinguo.donations.choices import GiftKind
+    from jinguo.donations.services import Goods, donation_receive, place_open
+
+    place = place_open(actor=None, unit=world.home, opened_on=PROGRAMME_START)
+    donation_receive(
+        actor=None,
+        owner=world.target,
+        received_on=PROGRAMME_START,
+        kind=GiftKind.GOODS,
+        goods=Goods("大米", "food", Decimal(100), "斤"),
+        place=place,
+        amount=Decimal(200),
+    )
+    return place
+
+
+def _api_don_place_id(world: World) -> dict[str, Any]:
+    return {"place_id": _api_don_place(world).pk}
+
+
+def _api_don_donation(world: World) -> dict[str, Any]:
+    return {"donation_id": _api_don_place(world).donations.get().pk}
+
+
+def _api_don_donor(world: World) -> dict[str, Any]:
+    from jinguo.donations.services import donor_create
+
+    donor = donor_create(actor=None, owner=world.target, kind="person", name="李先生")
+    return {"donor_id": donor.pk}
+
+
+def _api_don_campaign(world: World) -> dict[str, Any]:
+    from jinguo.donations.services import campaign_create
+
+    campaign = campaign_create(actor=None, owner=world.target, name="村募捐", start=PROGRAMME_START)
+    return {"campaign_id": campaign.pk}
+
+
+def _api_don_gift(world: World) -> dict[str, Any]:
+    """Ten yuan from the target village's fund to one of its residents."""
+    return {
+        "on": ON,
+        "kind": "cash",
+        "person_id": _resident(world).pk,
+        "amount": "10",
+        "fund_id": _village_fund(world).pk,
+    }
+
+
+def _api_don_disbursement(world: World) -> dict[str, Any]:
+    from jinguo.donations.services import Gift, disburse
+
+    fund = _village_fund(world)
+    gift = Gift(
+        on=PROGRAMME_START, kind="cash", person=_resident(world), amount=Decimal(10), fund=fund
+    )
+    return {"disbursement_id": disburse(actor=None, owner=world.target, gift=gift).pk}
+
+
+def _api_don_cash(world: World) -> dict[str, Any]:
+    return {
+        "owner_id": world.target.pk,
+        "received_on": ON,
+        "kind": "cash",
+        "amount": "10",
+        "fund_id": _village_fund(world).pk,
+    }
+
+
+def _api_don_handover(world: World) -> dict[str, Any]:
+    return {
+        "owner_id": world.target.pk,
+        "on": ON,
+        "description": "现场募捐款",
+        "amount": "100",
+        "handed_by": "村妇联",
+        "received_by": "妇女之家",
+    }
 
 
 # --- matrix entries -------------------------------------------------------------------------------
@@ -494,6 +1042,7 @@ class PublicRoute:
     method: str
     expect: int
     data: dict[str, Any] | None = None
+    kwargs: dict[str, Any] | None = None
 
 
 PUBLIC: dict[str, PublicRoute] = {
@@ -503,6 +1052,11 @@ PUBLIC: dict[str, PublicRoute] = {
     "api:openapi-json": PublicRoute("get", 200),
     "api:openapi-view": PublicRoute("get", 200),
     "api:api-root": PublicRoute("get", 404),
+    # The check-in page behind an activity's QR code; an unknown code is not found.
+    "checkin": PublicRoute("get", 404, kwargs={"token": "unknown"}),
+    # The donations' public page (公示): totals only. A campaign's or a place's page is in
+    # GLOBAL_MATRIX, where an object to show is built first.
+    "public_index": PublicRoute("get", 200),
 }
 
 UNIT_MATRIX: dict[str, UnitRoute] = {
@@ -785,6 +1339,169 @@ UNIT_MATRIX: dict[str, UnitRoute] = {
     "api:end_membership": UnitRoute(
         kwargs=_membership, calls=(Call("post", 200, lambda w: {"on": "2016-01-01"}),), **_edit()
     ),
+    # The API of programmes (api/programmes.py) run by the target village: set-up is the county
+    # administrator's, entering records the village director's; everyone in scope reads.
+    "api:get_programme": _reading(_with_programme),
+    "api:get_programme_figures": _reading(_with_programme),
+    "api:list_rules": _reading(_with_programme),
+    "api:list_cycles": _reading(_with_programme),
+    "api:create_programme": _setup(
+        kwargs=lambda w: {}, calls=(Call("post", 201, _api_new_programme),)
+    ),
+    "api:update_programme": _setup(
+        kwargs=_with_programme,
+        calls=(Call("patch", 200, lambda w: {"version": 1, "name": "改名救助"}),),
+    ),
+    "api:add_rule": _setup(
+        kwargs=_with_programme, calls=(Call("post", 201, lambda w: {"kind": "sex", "sex": "F"}),)
+    ),
+    "api:remove_rule": _setup(kwargs=_with_rule, calls=(Call("delete", 204),)),
+    "api:add_cycle": _setup(
+        kwargs=_with_programme,
+        calls=(Call("post", 201, lambda w: {"name": "2016", "start": "2016-01-01"}),),
+    ),
+    "api:set_cycle_status": _setup(
+        kwargs=_with_cycle, calls=(Call("post", 200, lambda w: {"status": "approved"}),)
+    ),
+    "api:get_enrolment": _reading(_approved),
+    "api:apply_enrolment": _entry(
+        kwargs=lambda w: {}, calls=(Call("post", 201, _api_application),)
+    ),
+    # Verifying is the township's: the village director sees the application but may not.
+    "api:advance_enrolment": UnitRoute(
+        kwargs=_applied,
+        calls=(Call("post", 200, lambda w: {"to": "verified", "version": 1}),),
+        role=Role.TOWNSHIP_CHAIR,
+        weak_role=Role.VILLAGE_DIRECTOR,
+        weak=403,
+    ),
+    "api:record_compliance": _entry(
+        kwargs=_approved,
+        calls=(Call("post", 200, lambda w: {"compliant": False, "note": "未参加培训"}),),
+    ),
+    "api:get_benefit": _reading(_benefit),
+    "api:deliver_benefit": _entry(kwargs=lambda w: {}, calls=(Call("post", 201, _api_delivery),)),
+    "api:deliver_benefits": _entry(
+        kwargs=lambda w: {}, calls=(Call("post", 201, _api_deliveries),)
+    ),
+    "api:get_fund": _reading(_fund),
+    "api:get_fund_ledger": _reading(_fund),
+    "api:create_fund": _setup(kwargs=lambda w: {}, calls=(Call("post", 201, _api_new_fund),)),
+    "api:receive_into_fund": _setup(kwargs=_fund, calls=(Call("post", 201, _money),)),
+    "api:spend_from_fund": _setup(kwargs=_fund, calls=(Call("post", 201, _money),)),
+    "api:get_loan": _reading(_api_loan),
+    "api:record_loan": _entry(kwargs=lambda w: {}, calls=(Call("post", 201, _api_new_loan),)),
+    "api:repay_loan": _entry(
+        kwargs=_api_loan,
+        calls=(Call("post", 201, lambda w: {"on": "2015-04-01", "amount": "100"}),),
+    ),
+    "api:get_project": _reading(_project),
+    "api:create_project": _setup(kwargs=lambda w: {}, calls=(Call("post", 201, _api_new_project),)),
+    "api:set_project_status": _setup(
+        kwargs=_project, calls=(Call("post", 200, lambda w: {"status": "building", "version": 1}),)
+    ),
+    "api:add_milestone": _setup(
+        kwargs=_project,
+        calls=(Call("post", 201, lambda w: {"name": "封顶", "planned_on": "2015-09-01"}),),
+    ),
+    # Reaching a milestone is for whoever works on the site.
+    "api:reach_milestone": _entry(
+        kwargs=_milestone, calls=(Call("post", 200, lambda w: {"on": ON}),)
+    ),
+    # The API of activities (api/activities.py) of the target village: the village director
+    # records and changes them, the auditor sees them but may not; everyone in scope reads.
+    "api:get_activity": _reading(_api_activity),
+    "api:get_attendance": _reading(_api_activity),
+    "api:list_pending_checkins": _reading(_api_with_pending),
+    "api:record_activity": _entry(
+        kwargs=lambda w: {},
+        calls=(
+            Call(
+                "post",
+                201,
+                lambda w: {
+                    "owner_id": w.target.pk,
+                    "kind": "talk",
+                    "title": "家庭教育讲座",
+                    "start": "2015-01-01T09:00:00",
+                },
+            ),
+        ),
+    ),
+    "api:update_activity": _entry(
+        kwargs=_api_activity, calls=(Call("patch", 200, lambda w: {"version": 1, "title": "改名"}),)
+    ),
+    "api:set_counts": _entry(
+        kwargs=_api_counted_activity,
+        calls=(Call("put", 200, lambda w: {"counts": {"women": 12, "children": 3}}),),
+    ),
+    "api:add_attendance": _entry(
+        kwargs=_api_activity, calls=(Call("post", 201, lambda w: {"person_id": _resident(w).pk}),)
+    ),
+    "api:remove_attendance": _entry(kwargs=_api_attendance, calls=(Call("delete", 204),)),
+    "api:issue_checkin_code": _entry(
+        kwargs=_api_activity, calls=(Call("post", 201, lambda w: {"day": ON}),)
+    ),
+    "api:confirm_pending_checkin": _entry(
+        kwargs=_api_pending,
+        calls=(Call("post", 200, lambda w: {"person_id": _resident(w, "赵敏").pk}),),
+    ),
+    "api:reject_pending_checkin": _entry(kwargs=_api_pending, calls=(Call("post", 204),)),
+    "api:get_team": _reading(_api_team),
+    "api:set_team_profile": _entry(
+        kwargs=lambda w: {},
+        calls=(Call("post", 200, lambda w: {"unit_id": w.team.pk, "focus": "aid"}),),
+    ),
+    "api:get_volunteer": _reading(_api_volunteer),
+    "api:add_volunteer": _entry(
+        kwargs=lambda w: {}, calls=(Call("post", 201, _api_new_volunteer),)
+    ),
+    "api:end_volunteer": _entry(
+        kwargs=_api_volunteer, calls=(Call("post", 200, lambda w: {"on": "2016-01-01"}),)
+    ),
+    "api:add_service": _entry(
+        kwargs=_api_volunteer,
+        calls=(
+            Call("post", 201, lambda w: {"on": "2015-06-01", "hours": "2", "description": "咨询"}),
+        ),
+    ),
+    "api:get_pairing": _reading(_api_pairing),
+    "api:create_pairing": _entry(kwargs=lambda w: {}, calls=(Call("post", 201, _api_new_pairing),)),
+    "api:end_pairing": _entry(
+        kwargs=_api_pairing, calls=(Call("post", 200, lambda w: {"on": "2016-01-01"}),)
+    ),
+    "api:add_contact": _entry(
+        kwargs=_api_pairing,
+        calls=(Call("post", 201, lambda w: {"on": "2015-02-01", "kind": "call"}),),
+    ),
+    "api:record_visit": _entry(
+        kwargs=lambda w: {},
+        calls=(
+            Call(
+                "post", 201, lambda w: {"village_id": w.target.pk, "on": ON, "visitors": "旗妇联"}
+            ),
+        ),
+    ),
+    "api:get_need": _reading(_api_need),
+    "api:record_need": _entry(
+        kwargs=lambda w: {},
+        calls=(
+            Call(
+                "post",
+                201,
+                lambda w: {
+                    "village_id": w.target.pk,
+                    "title": "路灯",
+                    "category": "roads",
+                    "raised_on": ON,
+                },
+            ),
+        ),
+    ),
+    "api:update_need": _entry(
+        kwargs=_api_need,
+        calls=(Call("patch", 200, lambda w: {"version": 1, "decision": "协调电业局"}),),
+    ),
     # Imports (导入): a batch uploaded into the target village.
     "import_batch": _import(kwargs=_checked_batch, calls=(Call("get", 200),)),
     "import_commit": _import(
@@ -874,6 +1591,126 @@ UNIT_MATRIX: dict[str, UnitRoute] = {
     # Reaching a milestone and adding photos are for whoever works on the site.
     "milestone_reach": _entry(kwargs=_milestone, calls=(Call("post", 302, _reached),)),
     "project_photo_add": _entry(kwargs=_project, calls=(Call("post", 302, _photo_upload),)),
+    # Activities (活动) of the target village: the activity, its sheet, check-in and files.
+    "activity_detail": _reading(_web_activity),
+    "activity_live": _reading(_web_activity),
+    "activity_file": _reading(_web_file),
+    "activity_edit": _web_activity_entry(
+        kwargs=_web_activity, calls=(Call("get", 200), Call("post", 302, _web_activity_fields))
+    ),
+    "counts_set": _web_activity_entry(
+        kwargs=_web_counted, calls=(Call("post", 302, lambda w: {"women": "12"}),)
+    ),
+    "attendance_add": _web_activity_entry(
+        kwargs=_web_activity,
+        calls=(
+            Call("get", 200, lambda w: {"q": "wf"}),
+            Call("post", 302, lambda w: {"person": _resident(w).pk}),
+        ),
+    ),
+    "attendance_remove": _web_activity_entry(kwargs=_web_sheet, calls=(Call("post", 302),)),
+    "code_issue": _web_activity_entry(kwargs=_web_activity, calls=(Call("post", 302),)),
+    "pending_confirm": _web_activity_entry(
+        kwargs=_web_pending, calls=(Call("get", 200), Call("post", 302, _web_confirmed))
+    ),
+    "pending_reject": _web_activity_entry(kwargs=_web_pending, calls=(Call("post", 302),)),
+    "activity_file_add": _web_activity_entry(
+        kwargs=_web_activity, calls=(Call("post", 302, _photo_upload_as_file),)
+    ),
+    # Volunteers (志愿者) of the target village's team.
+    "team_detail": _reading(_web_team),
+    "volunteer_add": _web_activity_entry(
+        kwargs=_web_team, calls=(Call("get", 200), Call("post", 302, _web_joining))
+    ),
+    "service_add": _web_activity_entry(
+        kwargs=_web_team_with_member, calls=(Call("post", 302, _web_hours),)
+    ),
+    "volunteer_end": _web_activity_entry(
+        kwargs=_web_member, calls=(Call("post", 302, lambda w: {"on": "2016-01-01"}),)
+    ),
+    # Pairings (结对) and needs (需求) of the target village.
+    "pairing_detail": _reading(_web_pairing),
+    "contact_add": _web_activity_entry(
+        kwargs=_web_pairing, calls=(Call("post", 302, lambda w: {"on": ON, "kind": "call"}),)
+    ),
+    "pairing_end": _web_activity_entry(
+        kwargs=_web_pairing, calls=(Call("post", 302, lambda w: {"on": "2016-01-01"}),)
+    ),
+    # Read by everyone who sees the village, changed by who enters there (the auditor's 403 on
+    # the change is in test_activities_views).
+    "need_detail": UnitRoute(
+        kwargs=_web_need,
+        calls=(
+            Call("get", 200),
+            Call("post", 302, lambda w: {"status": "in_progress", "version": 1}),
+        ),
+        role=Role.VILLAGE_DIRECTOR,
+    ),
+    # Donations (捐赠) of the target village: donors, gifts and receipts, campaigns, the stock of
+    # its charity place and stock-takes, hand-overs and their scans.
+    "donor_detail": _reading(_don_donor),
+    "donation_receipt": _reading(_don_gift),
+    "campaign_detail": _reading(_don_campaign),
+    "place_stock": _reading(_don_place_kwargs),
+    "stocktake_history": _reading(_don_place_kwargs),
+    "handover_document": _reading(_don_handover),
+    "stocktake_record": UnitRoute(
+        kwargs=_don_place_kwargs,
+        calls=(Call("get", 200), Call("post", 302, _don_count)),
+        role=Role.VILLAGE_DIRECTOR,
+        weak_role=Role.AUDITOR,
+        weak=403,
+    ),
+    # The API of donations (api/donations.py) of the target village: the village director
+    # records gifts, aid, places, stock-takes and hand-overs, the auditor sees them but may not;
+    # everyone in scope reads.
+    "api:get_donor": _reading(_api_don_donor),
+    "api:create_donor": _entry(
+        kwargs=lambda w: {},
+        calls=(Call("post", 201, lambda w: {"owner_id": w.target.pk, "kind": "anonymous"}),),
+    ),
+    "api:get_campaign": _reading(_api_don_campaign),
+    "api:create_campaign": _entry(
+        kwargs=lambda w: {},
+        calls=(
+            Call("post", 201, lambda w: {"owner_id": w.target.pk, "name": "村募捐", "start": ON}),
+        ),
+    ),
+    "api:get_donation": _reading(_api_don_donation),
+    "api:receive_donation": _entry(kwargs=lambda w: {}, calls=(Call("post", 201, _api_don_cash),)),
+    "api:get_place": _reading(_api_don_place_id),
+    "api:open_place": _entry(
+        kwargs=lambda w: {},
+        calls=(Call("post", 201, lambda w: {"unit_id": w.home.pk, "opened_on": ON}),),
+    ),
+    "api:list_stocktakes": _reading(_api_don_place_id),
+    "api:record_stocktake": _entry(
+        kwargs=_api_don_place_id,
+        calls=(
+            Call(
+                "post",
+                201,
+                lambda w: {
+                    "on": "2015-06-30",
+                    "counts": [{"item": "大米", "measure": "斤", "counted": "100"}],
+                },
+            ),
+        ),
+    ),
+    "api:get_disbursement": _reading(_api_don_disbursement),
+    "api:disburse": _entry(
+        kwargs=lambda w: {},
+        calls=(Call("post", 201, lambda w: {"owner_id": w.target.pk, **_api_don_gift(w)}),),
+    ),
+    "api:disburse_many": _entry(
+        kwargs=lambda w: {},
+        calls=(
+            Call("post", 201, lambda w: {"owner_id": w.target.pk, "gifts": [_api_don_gift(w)]}),
+        ),
+    ),
+    "api:record_handover": _entry(
+        kwargs=lambda w: {}, calls=(Call("post", 201, _api_don_handover),)
+    ),
 }
 
 # The roles of GLOBAL_MATRIX, and where each holds its grant.
@@ -972,6 +1809,39 @@ GLOBAL_MATRIX: dict[str, GlobalRoute] = {
         },
     ),
     "api:list_people": GlobalRoute(calls=(Call("get", 200),), expect=API_FOR_EVERYONE),
+    # The API's lists of programmes and activities: everyone signed in gets one, holding only
+    # what reaches her scope (nothing without a grant). The volunteer export is such a list too.
+    **{
+        f"api:{name}": GlobalRoute(calls=(Call("get", 200),), expect=API_FOR_EVERYONE)
+        for name in (
+            "list_organisations",
+            "list_programmes",
+            "list_enrolments",
+            "list_enrolment_queue",
+            "list_benefits",
+            "list_funds",
+            "list_loans",
+            "list_projects",
+            "list_activities",
+            "list_teams",
+            "list_volunteers",
+            "list_hours",
+            "list_services",
+            "export_volunteers",
+            "list_pairings",
+            "list_overdue_pairings",
+            "list_visits",
+            "list_needs",
+            "list_overdue_needs",
+        )
+    },
+    # Organisations belong to no unit: whoever enters records somewhere may add one (an existing
+    # one comes back as it is, hence 200). The auditor, and a user without a grant, may not: both
+    # get 403 (the API checks the role before any lookup), where pages answer 404 to the latter.
+    "api:create_organisation": GlobalRoute(
+        calls=(Call("post", 200, lambda w: {"name": "农商银行", "kind": "bank"}),),
+        expect={**API_FOR_EVERYONE, "no_grant": 403, "auditor": 403},
+    ),
     # Everyone may export what she sees (masked); the file holds only her scope.
     "person_export": GlobalRoute(
         calls=(Call("get", 200), Call("post", 200, lambda w: {"fmt": "csv"})),
@@ -1027,6 +1897,105 @@ GLOBAL_MATRIX: dict[str, GlobalRoute] = {
         ),
         expect={**dict.fromkeys(SIGNED_IN, 404), "anonymous": LOGIN, "county_admin": "ok"},
     ),
+    # Activities, volunteers, pairings and village assistance: everyone sees her area's lists
+    # (empty without a grant); recording needs a role that enters records.
+    "activity_index": GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE),
+    "activity_calendar": GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE),
+    "team_index": GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE),
+    "pairing_index": GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE),
+    "village_board": GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE),
+    # The file holds only the teams she sees, masked unless she may reveal.
+    "volunteer_export": GlobalRoute(
+        calls=(Call("get", 200), Call("post", 200, lambda w: {"fmt": "csv"})),
+        expect=PAGE_FOR_EVERYONE,
+    ),
+    "activity_create": GlobalRoute(
+        calls=(
+            Call("get", 200),
+            Call(
+                "post",
+                302,
+                lambda w: {
+                    "owner": w.target.pk,
+                    "kind": "meeting",
+                    "title": "妇女议事会",
+                    "start": "2015-01-01T09:00",
+                    "headcount": "attendance",
+                    "spending": "0",
+                    "in_kind_value": "0",
+                },
+            ),
+        ),
+        expect={**PAGE_FOR_EVERYONE, "no_grant": 404, "auditor": 404},
+    ),
+    "pairing_create": GlobalRoute(
+        calls=(Call("get", 200), Call("post", 302, _web_new_pairing)),
+        expect={**PAGE_FOR_EVERYONE, "no_grant": 404, "auditor": 404},
+    ),
+    "visit_create": GlobalRoute(
+        calls=(
+            Call("get", 200),
+            Call(
+                "post",
+                302,
+                lambda w: {"village": w.target.pk, "on": ON, "visitors": "张主席"},
+            ),
+        ),
+        expect={**PAGE_FOR_EVERYONE, "no_grant": 404, "auditor": 404},
+    ),
+    # Donations (捐赠): everyone sees her area's lists (empty without a grant); recording is for
+    # whoever enters records. The public pages of a campaign and a place need no sign-in.
+    **{
+        name: GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE)
+        for name in (
+            "donation_index",
+            "donor_index",
+            "campaign_index",
+            "place_index",
+            "disbursement_index",
+            "handover_index",
+        )
+    },
+    "donation_receive": _don_entry(Call("post", 302, _don_cash)),
+    "donor_create": _don_entry(
+        Call("post", 302, lambda w: {"owner": w.target.pk, "kind": "anonymous"})
+    ),
+    "campaign_create": _don_entry(
+        Call("post", 302, lambda w: {"name": "村募捐", "owner": w.target.pk, "start": ON})
+    ),
+    "place_open": _don_entry(
+        Call("post", 302, lambda w: {"unit": w.target.pk, "opened_on": ON, "public": "on"})
+    ),
+    "disburse": _don_entry(Call("post", 302, _don_aid)),
+    "disburse_list": _don_entry(Call("post", 302, _don_list)),
+    "handover_record": _don_entry(
+        Call(
+            "post",
+            302,
+            lambda w: {
+                "owner": w.target.pk,
+                "on": ON,
+                "description": "现场募捐款",
+                "amount": "100",
+                "handed_by": "村妇联",
+                "received_by": "妇女之家",
+            },
+        )
+    ),
+    "public_campaign": _don_public(_don_campaign),
+    "public_place": _don_public(_don_place_kwargs),
+    # The API's lists of donations: everyone signed in gets one, holding only her scope.
+    **{
+        f"api:{name}": GlobalRoute(calls=(Call("get", 200),), expect=API_FOR_EVERYONE)
+        for name in (
+            "list_donors",
+            "list_campaigns",
+            "list_donations",
+            "list_places",
+            "list_disbursements",
+            "list_handovers",
+        )
+    },
 }
 
 
@@ -1279,6 +2248,6 @@ def test_owned_url_access(world: World, client: Client, name: str, perspective: 
 def test_public_url_needs_no_sign_in(client: Client, name: str) -> None:
     route = PUBLIC[name]
 
-    response = getattr(client, route.method)(reverse(name), route.data or {})
+    response = getattr(client, route.method)(reverse(name, kwargs=route.kwargs), route.data or {})
 
     assert response.status_code == route.expect

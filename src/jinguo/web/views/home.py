@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from jinguo.activities import selectors as activity_selectors
 from jinguo.orgunits import access, selectors
 from jinguo.orgunits.models import Kind
 from jinguo.programmes import selectors as programme_selectors
@@ -18,7 +20,17 @@ def home(request: HttpRequest) -> HttpResponse:
     units = access.home_units(request.user)
     cards = [(unit, selectors.unit_kind_counts(request.user, unit)) for unit in units]
     summaries = [(unit, labelled_counts(counts)) for unit, counts in cards]
-    return render(request, "web/home.html", {"cards": cards, "summaries": summaries})
+    today = timezone.localdate()
+    overdue: dict[str, int] = {}
+    if units:
+        # What is late in her area: pairings whose call or visit lapsed, needs past their date.
+        overdue = {
+            "pairings": len(activity_selectors.overdue_pairings(request.user, on=today)),
+            "needs": activity_selectors.overdue_needs(request.user, on=today).count(),
+        }
+    return render(
+        request, "web/home.html", {"cards": cards, "summaries": summaries, "overdue": overdue}
+    )
 
 
 @login_required

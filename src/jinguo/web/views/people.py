@@ -27,10 +27,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jinguo.accounts.roles import Perm
+from jinguo.activities import selectors as activity_selectors
 from jinguo.core.errors import ApplicationError
 from jinguo.core.masking import mask_id_number, mask_phone
 from jinguo.core.models import Progress
 from jinguo.core.progress import progress_start
+from jinguo.donations import selectors as donation_selectors
 from jinguo.orgunits import access
 from jinguo.orgunits import selectors as unit_selectors
 from jinguo.orgunits.models import AREA_KINDS, AREA_LEVEL, Level, OrgUnit
@@ -335,6 +337,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "today": timezone.localdate(),
             "enrolments": programme_selectors.enrolment_list(request.user, person=person)[:20],
             "benefits": programme_selectors.benefit_list(request.user, person=person)[:20],
+            "aid": donation_selectors.disbursement_list(request.user, person=person)[:20],
+            "attended": activity_selectors.person_activities(request.user, person)[:20],
+            "volunteering": activity_selectors.person_volunteering(request.user, person),
+            "pairings": activity_selectors.person_pairings(request.user, person),
             **_split_timeline(timeline),
         },
     )
