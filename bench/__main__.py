@@ -9,7 +9,9 @@ people registry's searches and duplicate scan) print a second table: p95 against
 runs them on PostgreSQL instead of a fresh SQLite file.
 
     BENCH_PEOPLE=1000000      people in bench_people (default 100,000)
-    BENCH_ONLY=people         run only the named benchmarks (subtree, audit, people)
+    BENCH_IMPORT_ROWS=1000000 people in the file bench_import imports (default 20,000)
+    BENCH_IMPORT_FILES=DIR    keep bench_import's generated files in DIR and reuse them
+    BENCH_ONLY=people         run only the named benchmarks (subtree, audit, people, import)
 """
 
 from __future__ import annotations
@@ -32,15 +34,20 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import bench_audit, bench_people, bench_subtree
-    from bench.harness import GoalRow, Row, print_table
+    from bench import bench_audit, bench_import, bench_people, bench_subtree
+    from bench.harness import GoalRow, RateRow, Row, print_table
 
-    benchmarks = {"subtree": bench_subtree, "audit": bench_audit, "people": bench_people}
+    benchmarks = {
+        "subtree": bench_subtree,
+        "audit": bench_audit,
+        "people": bench_people,
+        "import": bench_import,
+    }
     only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
     unknown = set(only) - set(benchmarks)
     if unknown:
         sys.exit(f"BENCH_ONLY: unknown benchmark(s) {sorted(unknown)}; use {sorted(benchmarks)}")
-    rows: list[Row | GoalRow] = []
+    rows: list[Row | GoalRow | RateRow] = []
     for name, module in benchmarks.items():
         if not only or name in only:
             rows += module.run()

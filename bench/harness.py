@@ -43,6 +43,23 @@ class GoalRow:
         return None if self.seconds is None else self.seconds / self.goal_seconds
 
 
+@dataclass(frozen=True)
+class RateRow:
+    """Rows per second of one contender, with its peak memory and its speed relative to others
+    (`relative`: name → this contender's rows/s ÷ that one's)."""
+
+    benchmark: str
+    contender: str
+    rows: int
+    seconds: float
+    peak_mb: float | None
+    relative: dict[str, float]
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds if self.seconds else float("inf")
+
+
 def compare(
     benchmark: str, contenders: dict[str, Callable[[], object]], *, baseline: str, rounds: int = 7
 ) -> list[Row]:
@@ -110,9 +127,10 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - used)
 
 
-def print_table(rows: Sequence[Row | GoalRow], *, database: str) -> None:
+def print_table(rows: Sequence[Row | GoalRow | RateRow], *, database: str) -> None:
     ratios = [row for row in rows if isinstance(row, Row)]
     goals = [row for row in rows if isinstance(row, GoalRow)]
+    rates = [row for row in rows if isinstance(row, RateRow)]
     if ratios:
         print(f"\nJinguo benchmarks on {database}: medians of interleaved rounds")
         print("speed-up = baseline median / contender median (above 1: the contender is faster)")
@@ -142,3 +160,17 @@ def print_table(rows: Sequence[Row | GoalRow], *, database: str) -> None:
                 f"{goal.of_goal:7.2f}×"
             )
             print(f"{line}  {goal.note}" if goal.note else line)
+    if rates:
+        print(f"\nJinguo throughput on {database}: rows per second, one run each")
+        print("relative = this contender's rows/s ÷ the named one's; peak = peak resident memory")
+        header = f"{'benchmark':28} {'contender':52} {'rows':>9} {'s':>8} {'rows/s':>9} "
+        header += f"{'peak MB':>8}  relative"
+        print(header)
+        print("-" * (len(header) + 40))
+        for rate in rates:
+            relative = ", ".join(f"{value:.2f}× {name}" for name, value in rate.relative.items())
+            peak = f"{rate.peak_mb:8.0f}" if rate.peak_mb is not None else f"{'':8}"
+            print(
+                f"{_pad(rate.benchmark, 28)} {_pad(rate.contender, 52)} {rate.rows:9,} "
+                f"{rate.seconds:8.1f} {rate.rate:9,.0f} {peak}  {relative}"
+            )

@@ -276,7 +276,7 @@ def activity_update(*, actor: Any, activity: Activity, version: int, **fields: A
 def _set_counts(activity: Activity, counts: Mapping[str, int]) -> None:
     if activity.headcount != Headcount.COUNTS:
         raise refuse(
-            WRONG_HEADCOUNT, "wrong_headcount", "counts", mode=activity.get_headcount_display()
+            WRONG_HEADCOUNT, "wrong_headcount", "counts", mode=Headcount(activity.headcount).label
         )
     if any(number < 0 for number in counts.values()):
         raise refuse(NEGATIVE, "negative", "counts")
@@ -320,7 +320,7 @@ def _attend(
 ) -> Attendance:
     if activity.headcount != Headcount.ATTENDANCE:
         raise refuse(
-            WRONG_HEADCOUNT, "wrong_headcount", "person", mode=activity.get_headcount_display()
+            WRONG_HEADCOUNT, "wrong_headcount", "person", mode=Headcount(activity.headcount).label
         )
     _check_day(activity, day)
     try:
@@ -412,7 +412,7 @@ def checkin_code_issue(
     _require_activity(actor, activity, sheet=True)
     if activity.headcount != Headcount.ATTENDANCE:
         raise refuse(
-            WRONG_HEADCOUNT, "wrong_headcount", "day", mode=activity.get_headcount_display()
+            WRONG_HEADCOUNT, "wrong_headcount", "day", mode=Headcount(activity.headcount).label
         )
     day = day or timezone.localdate()
     _check_day(activity, day)
@@ -553,7 +553,7 @@ def pending_confirm(*, actor: Any, pending: PendingCheckin, person: Person) -> A
 def _check_pending(pending: PendingCheckin) -> None:
     if pending.status != PendingStatus.PENDING:
         raise refuse(
-            ALREADY_REVIEWED, "already_reviewed", None, status=pending.get_status_display()
+            ALREADY_REVIEWED, "already_reviewed", None, status=PendingStatus(pending.status).label
         )
 
 

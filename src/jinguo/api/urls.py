@@ -16,6 +16,14 @@ from jinguo.api.activities import (
     volunteers_router,
 )
 from jinguo.api.auth import TokenAuth
+from jinguo.api.donations import (
+    campaigns_router,
+    disbursements_router,
+    donations_router,
+    donors_router,
+    handovers_router,
+    places_router,
+)
 from jinguo.api.orgunits import router as orgunits_router
 from jinguo.api.people import households_router
 from jinguo.api.people import router as people_router
@@ -37,7 +45,9 @@ api = NinjaAPI(
     description=(
         "Org units, users, people and households, programmes with their enrolments, benefits, "
         "funds, loans and projects; activities with their attendance and check-in codes, "
-        "volunteer teams, volunteers and their hours, pairings, village visits and needs, "
+        "volunteer teams, volunteers and their hours, pairings, village visits and needs; "
+        "donors, campaigns and donations, charity places with their stock and stock-takes, "
+        "disbursements and hand-overs, "
         "of Jinguo (巾帼). "
         "Authenticate with `Bearer <token>`."
     ),
@@ -63,6 +73,12 @@ api.add_router("/volunteers", volunteers_router)
 api.add_router("/pairings", pairings_router)
 api.add_router("/village-visits", visits_router)
 api.add_router("/needs", needs_router)
+api.add_router("/donors", donors_router)
+api.add_router("/campaigns", campaigns_router)
+api.add_router("/donations", donations_router)
+api.add_router("/charity-places", places_router)
+api.add_router("/disbursements", disbursements_router)
+api.add_router("/handovers", handovers_router)
 
 
 def _bilingual(code: str, zh: str, en: str) -> dict[str, str | None]:

@@ -20,8 +20,12 @@ What is loaded (see `jinguo.demo.places`, which says how much of it is invented)
   dates;
 * the people of `jinguo.demo.people`: the 1,355 left-behind children of the summary in their
   grandparents' households, the single mothers, empty-nest mothers, centenarians and poor
-  households it names, through the people services. A database that has the tree from before
-  the people existed gets only the people.
+  households it names, through the people services;
+* the programmes of the summary with their funds, beneficiaries, loans, benefits and works
+  (`jinguo.demo.programmes`, which says what it invents), through the programmes services.
+
+A database that has the tree from before the people or the programmes existed gets only what
+it lacks.
 
 白音昌乡: public sources say it was merged into 新镇 in April 2006, and `places` keeps it for the
 demo's sake. It is created with its villages and federation in 1999 and merged on 2006-04-01
@@ -40,7 +44,7 @@ import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from django.db import transaction
@@ -50,7 +54,7 @@ from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.accounts.services import user_create
 from jinguo.audit.models import AuditEntry
-from jinguo.demo import people, places
+from jinguo.demo import activities, donations, people, places, programmes
 from jinguo.demo.places import Org, Township
 from jinguo.orgunits.models import Kind, OrgUnit
 from jinguo.orgunits.services import orgunit_create, orgunit_merge
@@ -154,8 +158,12 @@ class LoadResult:
     open_by_kind: dict[str, int] = field(default_factory=dict)
     people: int = 0
     households: int = 0
-    # True when only the people were loaded, into a tree that was already there.
-    people_only: bool = False
+    programmes: int = 0
+    enrolments: int = 0
+    benefits: int = 0
+    # True when the tree was already there and only what it lacked (people, programmes) was
+    # loaded.
+    into_existing_tree: bool = False
 
 
 def _day_between(key: str, first: dt.date, last: dt.date) -> dt.date:
@@ -329,38 +337,63 @@ def open_units_by_kind(banner: OrgUnit) -> dict[str, int]:
     return {str(kind): counts[kind] for kind in Kind if counts[kind]}
 
 
+def _load_people_and_programmes(
+    result: LoadResult, *, with_people: bool = True, with_programmes: bool = True
+) -> LoadResult:
+    """The people and the programmes (unless there already), then the activities and the
+    donations, counted in `result`."""
+    added = people.load_people() if with_people else None
+    given = programmes.load_programmes() if with_programmes else None
+    happened = activities.load()
+    aid = donations.load()
+    return aid.added_to(
+        replace(
+            result,
+            people=(added.people if added else 0)
+            + (given.people if given else 0)
+            + happened.people,
+            households=(added.households if added else 0) + (given.households if given else 0),
+            programmes=given.programmes if given else 0,
+            enrolments=given.enrolments if given else 0,
+            benefits=given.benefits if given else 0,
+        )
+    )
+
+
 def load_demo() -> LoadResult:
-    """Load the demo in one transaction, unless the banner (and its people) are already there."""
+    """Load the demo in one transaction, unless it is already there; a database that has the
+    tree but not the people, the programmes, the activities or the donations gets what it
+    lacks."""
     started = time.perf_counter()
     audit_before = AuditEntry.objects.count()
     if demo_loaded():
-        if people.people_loaded():
+        has_people = people.people_loaded()
+        has_programmes = has_people and programmes.programmes_loaded()
+        if has_programmes and activities.activities_loaded() and donations.donations_loaded():
             return LoadResult(loaded=False)
         with transaction.atomic():
-            added = people.load_people()
-        return LoadResult(
-            loaded=True,
+            result = _load_people_and_programmes(
+                LoadResult(loaded=True, into_existing_tree=True),
+                with_people=not has_people,
+                with_programmes=not has_programmes,
+            )
+        return replace(
+            result,
             seconds=time.perf_counter() - started,
             audit_entries=AuditEntry.objects.count() - audit_before,
-            people=added.people,
-            households=added.households,
-            people_only=True,
         )
     with transaction.atomic():
         banner = _load_tree()
         users = _load_users()
-        added = people.load_people()
+        result = _load_people_and_programmes(LoadResult(loaded=True, users=len(users)))
     subtree = OrgUnit.objects.subtree(banner)
-    return LoadResult(
-        loaded=True,
+    return replace(
+        result,
         seconds=time.perf_counter() - started,
         units=subtree.count(),
-        users=len(users),
         audit_entries=AuditEntry.objects.count() - audit_before,
         closed=tuple(subtree.filter(closed_on__isnull=False).values_list("name", flat=True)),
         open_by_kind=open_units_by_kind(banner),
-        people=added.people,
-        households=added.households,
     )
 
 

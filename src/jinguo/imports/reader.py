@@ -14,23 +14,31 @@ Workbooks (xlsx, xlsm, xlsb, xls, ods, and WPS's et) are read by python-calamine
 every worksheet into its own compact (Rust) memory when the file is opened, and the workbook's
 bytes are then released. Python sees one row at a time: a full sheet of 1,048,576 rows × 2
 columns costs about 100 MB of resident memory (190 MB at the peak of parsing, 1 s) and a flat
-Python heap while 1,048,575 rows are iterated (3 s). Text files are decoded and parsed as they
-are iterated.
+Python heap while 1,048,575 rows are iterated (3 s). That grows with the columns: a million
+rows of fifteen columns take 1.4 GB. So an xlsx or xlsm workbook with a worksheet of more than
+`STREAM_XLSX_ABOVE` bytes of XML (some 100,000 rows) is read by `_StreamedXlsxTable` instead:
+the standard library's zip and XML parsers, one row at a time, with the values calamine gives
+(dates and times by the cells' number formats, cached formula values, errors as empty), in
+memory that does not grow with the sheet (only the shared strings are held). Text files are
+decoded and parsed as they are iterated.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import itertools
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
+from xml.etree import ElementTree
 
 import python_calamine
 from django.utils import translation
@@ -246,6 +254,246 @@ class _TextTable(Table):
             ) from None
 
 
+# --- large xlsx sheets, streamed -----------------------------------------------------------------
+
+# A worksheet whose XML exceeds this many bytes (about 100,000 rows of a dozen columns) is read
+# by `_StreamedXlsxTable` a row at a time, not by calamine, which holds the whole sheet in
+# memory (some 1.4 GB for a million rows of fifteen columns).
+STREAM_XLSX_ABOVE = 48 * 1024 * 1024
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
+_DIGITS = "0123456789"
+_V_TAG = f"{_MAIN_NS}v"
+_IS_TAG = f"{_MAIN_NS}is"
+# Built-in number formats that show dates or times (ECMA-376 18.8.30, and the East Asian ones).
+_DATE_FORMAT_IDS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
+_DURATION_FORMAT_IDS = frozenset({46})
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _is_date_format(code: str) -> bool:
+    bare = _QUOTED.sub("", code).lower()
+    return "general" not in bare and any(ch in bare for ch in "ymdhs")
+
+
+def _is_duration_format(code: str) -> bool:
+    return bool(re.search(r"\[(h+|m+|s+)\]", code.lower()))
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+class _StreamedXlsxTable(Table):
+    """An xlsx or xlsm workbook read with the standard library, one row at a time: the shared
+    strings and the styles are read when the file is opened, the sheets as they are iterated.
+    Values are the ones calamine gives (see the module doc)."""
+
+    def __init__(self, filename: str, format: str, archive: zipfile.ZipFile) -> None:
+        self._zip = archive
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314
+        properties = workbook.find(f"{_MAIN_NS}workbookPr")
+        self._epoch = (
+            dt.datetime(1904, 1, 1)  # noqa: DTZ001 - spreadsheet times carry no zone
+            if properties is not None and properties.get("date1904") in ("1", "true")
+            else dt.datetime(1899, 12, 30)  # noqa: DTZ001
+        )
+        targets = _relationships(archive, "xl/_rels/workbook.xml.rels")
+        self._parts: dict[str, str] = {}
+        sheets: list[SheetInfo] = []
+        for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
+            target = targets.get(sheet.get(f"{_REL_NS}id", ""), "")
+            if "worksheets/" not in target:
+                continue  # chart sheets and the like: no cells
+            name = sheet.get("name", "")
+            self._parts[name] = target
+            sheets.append(
+                SheetInfo(
+                    name=name,
+                    hidden=sheet.get("state", "visible") != "visible",
+                    rows_hint=_dimension_rows(archive, target),
+                )
+            )
+        self._strings = _shared_strings(archive)
+        self._styles = _cell_styles(archive)
+        super().__init__(filename, format, sheets)
+
+    def _value(self, cell: ElementTree.Element) -> object:
+        kind = cell.get("t", "n")
+        value: str | None = None
+        for child in cell:
+            if child.tag == _V_TAG:
+                value = child.text
+            elif child.tag == _IS_TAG:
+                return _text_of(child)
+        if value is None or value == "":
+            return None
+        if kind == "n":
+            number = float(value)
+            style = self._styles[int(cell.get("s", "0"))] if self._styles else None
+            return number if style is None else self._moment(number, style)
+        if kind == "s":
+            return self._strings[int(value)]
+        if kind == "str":
+            return value
+        if kind == "b":
+            return value == "1"
+        if kind == "d":
+            return dt.datetime.fromisoformat(value)
+        return None  # "e": an error value (#N/A, #DIV/0!) reads as empty
+
+    def _moment(self, number: float, style: str) -> object:
+        if style == "duration":
+            return dt.timedelta(milliseconds=round(number * 86_400_000))
+        moment = self._epoch + dt.timedelta(milliseconds=round(number * 86_400_000))
+        if number < 1:
+            return moment.time()
+        return moment.date() if moment.time() == dt.time(0) else moment
+
+    def _rows(self, name: str) -> Iterator[list[object]]:
+        try:
+            yield from self._parse(name)
+        except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, ValueError, IndexError):
+            raise _error(UNREADABLE_FILE, "unreadable_file", self.filename) from None
+
+    def _parse(self, name: str) -> Iterator[list[object]]:
+        cell_tag, row_tag = f"{_MAIN_NS}c", f"{_MAIN_NS}row"
+        data_tag = f"{_MAIN_NS}sheetData"
+        columns: dict[str, int] = {}  # "AB" → 27
+        expected = 1
+        with self._zip.open(_part(self._parts[name])) as stream:
+            parent: ElementTree.Element | None = None
+            # Uploads are untrusted XML: the standard library's parser resolves no external
+            # entities, and expat (2.4 and later) limits entity expansion.
+            for event, element in ElementTree.iterparse(stream, events=("start", "end")):  # noqa: S314
+                if event == "start":
+                    if element.tag == data_tag:
+                        parent = element
+                    continue
+                if element.tag != row_tag:
+                    continue
+                number = int(element.get("r") or expected)
+                while expected < number:  # rows the file leaves out are empty
+                    yield []
+                    expected += 1
+                row: list[object] = []
+                for cell in element:
+                    if cell.tag != cell_tag:
+                        continue
+                    reference = cell.get("r")
+                    column = columns.get(reference.rstrip(_DIGITS)) if reference else None
+                    if column is None:
+                        match = _CELL_REF.fullmatch(reference) if reference else None
+                        column = _column_index(match.group(1)) if match else len(row)
+                        if match:
+                            columns[match.group(1)] = column
+                    if column < len(row):  # out of order: keep the later value
+                        del row[column:]
+                    elif column > len(row):
+                        row.extend([None] * (column - len(row)))
+                    value = self._value(cell)
+                    row.append(None if value == "" else value)
+                while row and row[-1] is None:
+                    row.pop()
+                yield row
+                expected = number + 1
+                element.clear()
+                if parent is not None:
+                    parent.clear()
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def _part(target: str) -> str:
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _relationships(archive: zipfile.ZipFile, name: str) -> dict[str, str]:
+    try:
+        root = ElementTree.fromstring(archive.read(name))  # noqa: S314
+    except KeyError:
+        return {}
+    return {
+        rel.get("Id", ""): rel.get("Target", "") for rel in root.iter(f"{_PKG_REL_NS}Relationship")
+    }
+
+
+def _text_of(element: ElementTree.Element) -> str:
+    """The text of a shared or inline string: its <t>, or its runs' <t>s (phonetic runs out)."""
+    direct = element.find(f"{_MAIN_NS}t")
+    if direct is not None:
+        return direct.text or ""
+    return "".join(run.findtext(f"{_MAIN_NS}t") or "" for run in element.iterfind(f"{_MAIN_NS}r"))
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    try:
+        stream = archive.open("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    strings: list[str] = []
+    item_tag = f"{_MAIN_NS}si"
+    with stream:
+        for _event, element in ElementTree.iterparse(stream):  # noqa: S314
+            if element.tag == item_tag:
+                strings.append(_text_of(element))
+                element.clear()
+    return strings
+
+
+def _cell_styles(archive: zipfile.ZipFile) -> list[str | None]:
+    """For each cell style (xf) index: "date", "duration" or None (a plain number)."""
+    try:
+        root = ElementTree.fromstring(archive.read("xl/styles.xml"))  # noqa: S314
+    except KeyError:
+        return []
+    codes = {
+        int(fmt.get("numFmtId", "0")): fmt.get("formatCode", "")
+        for fmt in root.iter(f"{_MAIN_NS}numFmt")
+    }
+    styles: list[str | None] = []
+    cell_xfs = root.find(f"{_MAIN_NS}cellXfs")
+    for xf in cell_xfs.iterfind(f"{_MAIN_NS}xf") if cell_xfs is not None else ():
+        number_format = int(xf.get("numFmtId", "0"))
+        code = codes.get(number_format)
+        if code is not None:
+            kind = (
+                "duration"
+                if _is_duration_format(code)
+                else "date"
+                if _is_date_format(code)
+                else None
+            )
+        elif number_format in _DURATION_FORMAT_IDS:
+            kind = "duration"
+        else:
+            kind = "date" if number_format in _DATE_FORMAT_IDS else None
+        styles.append(kind)
+    return styles
+
+
+def _dimension_rows(archive: zipfile.ZipFile, target: str) -> int:
+    """The last row of the sheet's <dimension ref="A1:O1000001"> (0 when it has none)."""
+    with archive.open(_part(target)) as stream:
+        head = stream.read(4096).decode("utf-8", "replace")
+    found = re.search(r'<(?:\w+:)?dimension ref="[A-Z]*[0-9]*:?[A-Z]*([0-9]+)"', head)
+    return int(found.group(1)) if found else 0
+
+
+def _large_xlsx_sheet(archive: zipfile.ZipFile) -> bool:
+    return any(
+        info.filename.startswith("xl/worksheets/") and info.file_size > STREAM_XLSX_ABOVE
+        for info in archive.infolist()
+    )
+
+
 def _is_complete(data: bytes | Path, sample: bytes) -> bool:
     size = len(data) if isinstance(data, bytes) else data.stat().st_size
     return len(sample) >= size
@@ -342,10 +590,30 @@ def open_table(data: bytes | Path, filename: str) -> Table:
         # Text with a workbook's name: read it as what it is.
     if not is_workbook:
         return _TextTable(filename, data, sample)
+    if sample.startswith(_ZIP_MAGIC) and suffix in (".xlsx", ".xlsm"):
+        streamed = _open_streamed(data, filename, suffix)
+        if streamed is not None:
+            return streamed
     if isinstance(data, Path):
         with data.open("rb") as stream:
             return _WorkbookTable(filename, suffix.lstrip("."), stream)
     return _WorkbookTable(filename, suffix.lstrip("."), io.BytesIO(data))
+
+
+def _open_streamed(data: bytes | Path, filename: str, suffix: str) -> Table | None:
+    """A `_StreamedXlsxTable` when the workbook has a sheet too large for calamine's memory."""
+    try:
+        archive = zipfile.ZipFile(data if isinstance(data, Path) else io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError):
+        return None  # calamine says what is wrong with it
+    try:
+        if not _large_xlsx_sheet(archive) or "xl/workbook.xml" not in archive.namelist():
+            archive.close()
+            return None
+        return _StreamedXlsxTable(filename, suffix.lstrip("."), archive)
+    except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, ValueError):
+        archive.close()
+        raise _error(UNREADABLE_FILE, "unreadable_file", filename) from None
 
 
 # --- headers -----------------------------------------------------------------------------------

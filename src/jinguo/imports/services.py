@@ -1,24 +1,35 @@
 """The import engine: upload, full dry run, commit (all rows or only valid ones), undo.
 
 Every row goes through the registry's `apply`, i.e. the same services as the forms and the
-API. The dry run runs the real writes inside a transaction and rolls it back, so its counts
-and errors are exactly what a commit would meet (duplicates inside the file included). A commit
-is one transaction: a failure or a killed worker leaves nothing of it. In "valid rows only"
-mode each row has its own savepoint and the rejected rows go to the error workbook.
+API, or, for a registry that declares `apply_many`, through that in chunks of `CHUNK` rows
+(the same validators, with a few queries and bulk inserts per chunk). The dry run runs the
+real writes inside a transaction and rolls it back, so its counts and errors are exactly what
+a commit would meet (duplicates inside the file included). A commit is one transaction: a
+failure or a killed worker leaves nothing of it. In "valid rows only" mode a rejected row
+leaves nothing behind (its own savepoint, or never written by the bulk path) and goes to the
+error workbook.
+
+Memory does not grow with the file: rows are streamed from the reader a chunk at a time, the
+records written are listed (`ImportItem`) chunk by chunk, the rejected rows are spooled to a
+temporary file for the error workbook, and only the first `FIRST_ERRORS` errors are kept.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
+import pickle
 import socket
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -28,15 +39,25 @@ from jinguo.audit.services import audit_record
 from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
 from jinguo.imports.cells import CellError, parse_cell
+from jinguo.imports.columns import Kind
 from jinguo.imports.models import ImportBatch, ImportItem
 from jinguo.imports.reader import SourceRow, open_table, read_table
-from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome
+from jinguo.imports.registry import (
+    Applied,
+    ImportContext,
+    ImportType,
+    Outcome,
+    Row,
+    RowOutcome,
+    apply_row,
+)
 from jinguo.imports.workbooks import error_workbook_xlsx, problem_text
 from jinguo.orgunits import access
 from jinguo.orgunits.models import OrgUnit
 
 FIRST_ERRORS = 50
 HEADER_SCAN = 10
+CHUNK = 1000  # rows per apply_many call, per ImportItem insert and per progress report
 
 UNKNOWN_TYPE = _("Unknown record type “%(kind)s”.")
 ALREADY_IMPORTED = _(
@@ -52,9 +73,6 @@ HAS_ERRORS = _(
     "%(errors)d rows have errors: correct them, or choose to import only the valid rows."
 )
 NOT_UNDOABLE = _("Only a finished import can be undone (this one is %(status)s).")
-SAME_RECORD = _(
-    "Row %(row)d of this file already describes this record: keep one row for each record."
-)
 CHANGED_SINCE = _(
     "Row %(row)d's record has been changed since the import; undo refused so that those "
     "changes are not lost: %(reason)s"
@@ -72,15 +90,60 @@ class RowError:
     message: str
 
 
+class RejectedRows:
+    """The rejected rows (as uploaded, with their problems), spooled to a temporary file so
+    that a file full of errors costs disk, not memory. Iterate to read them back in order."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self.count = 0
+
+    def add(self, raw: list[object], problems: list[str]) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        pickle.dump((raw, problems), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __iter__(self) -> Iterator[tuple[list[object], list[str]]]:
+        if self._file is None:
+            return
+        self._file.flush()
+        self._file.seek(0)
+        for _row in range(self.count):
+            # Our own file, written just above: not untrusted data.
+            yield pickle.load(self._file)  # noqa: S301
+        self._file.seek(0, os.SEEK_END)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
 @dataclass
 class RunResult:
     counts: dict[str, int] = field(
         default_factory=lambda: {"rows": 0, "new": 0, "updated": 0, "unchanged": 0, "errors": 0}
     )
-    errors: list[RowError] = field(default_factory=list)
-    rejected: list[tuple[list[object], list[str]]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first FIRST_ERRORS
+    rejected: RejectedRows = field(default_factory=RejectedRows)
     header: list[str] = field(default_factory=list)
-    applied: list[tuple[int, Applied]] = field(default_factory=list)
+
+    def reject(self, source: SourceRow, errors: list[RowError]) -> None:
+        self.counts["errors"] += 1
+        room = FIRST_ERRORS - len(self.errors)
+        if room > 0:
+            self.errors.extend(errors[:room])
+        self.rejected.add(
+            source.raw,
+            [problem_text(e.column, e.message) if e.column else e.message for e in errors],
+        )
 
 
 def _import_type(kind: str) -> ImportType:
@@ -131,9 +194,7 @@ def _read(
     batch: ImportBatch, import_type: ImportType
 ) -> tuple[list[str], Iterator[SourceRow], int]:
     """The header as uploaded, the data rows (streamed) and how many rows the sheet has."""
-    with default_storage.open(batch.stored_path, "rb") as stored:
-        data = stored.read()
-    table = open_table(data, batch.file_name)
+    table = open_table(_stored(batch), batch.file_name)
     match, rows = read_table(table, import_type.columns, max_scan=HEADER_SCAN)
     if match.header_row_index is None:
         raise ApplicationError(
@@ -150,16 +211,47 @@ def _read(
     return list(match.headers), rows, total
 
 
-def _parse(import_type: ImportType, source: SourceRow) -> tuple[dict[str, Any], list[RowError]]:
+def _stored(batch: ImportBatch) -> Path | bytes:
+    """The stored upload: its path when the storage keeps files on this machine (a text file
+    is then read as it is parsed, never whole), else its bytes."""
+    try:
+        local = Path(default_storage.path(batch.stored_path))
+    except NotImplementedError:
+        local = None
+    if local is not None and local.is_file():
+        return local
+    with default_storage.open(batch.stored_path, "rb") as stored:
+        data: bytes = stored.read()
+    return data
+
+
+# Kinds whose few distinct cells repeat down a sheet (女, 汉族, a village's code, a date):
+# parsed once per import and remembered, up to MEMO_SIZE cells.
+MEMO_KINDS = frozenset({Kind.CHOICE, Kind.UNIT_CODE, Kind.DATE, Kind.BOOL})
+MEMO_SIZE = 50_000
+
+
+def _parse(
+    import_type: ImportType, source: SourceRow, memo: dict[tuple[object, ...], Any] | None = None
+) -> tuple[dict[str, Any], list[RowError]]:
     values: dict[str, Any] = {}
     errors: list[RowError] = []
+    memo = {} if memo is None else memo
     for column in import_type.columns:
         raw = source.cells.get(column.key)
-        try:
-            value = parse_cell(column, raw)
-        except CellError as error:
-            errors.append(RowError(source.number, str(column.header), str(error)))
-            continue
+        key = (column.key, type(raw), raw) if column.kind in MEMO_KINDS else None
+        if key is not None and key in memo:
+            value = memo[key]
+        else:
+            try:
+                value = parse_cell(column, raw)
+            except CellError as error:
+                errors.append(RowError(source.number, str(column.header), str(error)))
+                continue
+            if key is not None:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[key] = value
         if value in (None, "") and column.required:
             errors.append(RowError(source.number, str(column.header), str(REQUIRED)))
         values[column.key] = value
@@ -178,61 +270,111 @@ def _run(
     actor: Any,
     *,
     on_progress: Callable[[int, int], None] | None = None,
+    record: bool = False,
 ) -> RunResult:
-    """Apply every row inside the caller's transaction; collect outcomes and errors."""
+    """Apply every row inside the caller's transaction; collect outcomes and errors.
+
+    With `record`, each created or changed record is listed as an ImportItem (for undo), a
+    chunk at a time.
+    """
     import_type = _import_type(batch.kind)
     header, sources, total = _read(batch, import_type)
     result = RunResult(header=header)
     context = ImportContext(actor=actor, unit=batch.unit)
-    # The record each earlier row wrote or found: a later row about the same one is an error
-    # (otherwise it would silently overwrite the first), and its writes are rolled back.
-    rows_of: dict[object, int] = {}
-    for done, source in enumerate(sources, start=1):
-        result.counts["rows"] += 1
-        values, errors = _parse(import_type, source)
-        if not errors:
-            try:
-                with transaction.atomic():
-                    applied = import_type.apply(context, values)
-                    key = applied.obj.pk if applied.obj is not None else None
-                    if key is not None and key in rows_of:
-                        raise ApplicationError(
-                            SAME_RECORD,
-                            code="same_record",
-                            field=None,
-                            params={"row": rows_of[key]},
-                        )
-                    if key is not None:
-                        rows_of[key] = source.number
-            except ApplicationError as error:
-                errors.append(
-                    RowError(source.number, _header_of(import_type, error.field), str(error))
-                )
+    model_label = import_type.model._meta.label_lower
+    memo: dict[tuple[object, ...], Any] = {}
+    for chunk in _chunks(sources, CHUNK):
+        parsed: list[tuple[SourceRow, Row]] = []
+        failed: dict[int, list[RowError]] = {}
+        for source in chunk:
+            result.counts["rows"] += 1
+            values, errors = _parse(import_type, source, memo)
+            if errors:
+                failed[source.number] = errors
             else:
-                result.counts[applied.outcome.value] += 1
-                result.applied.append((source.number, applied))
-        if errors:
-            result.counts["errors"] += 1
-            result.errors.extend(errors[:FIRST_ERRORS])
-            result.rejected.append(
-                (
-                    source.raw,
-                    [problem_text(e.column, e.message) if e.column else e.message for e in errors],
-                )
-            )
-        if on_progress is not None and done % 200 == 0:
+                parsed.append((source, Row(source.number, values)))
+        outcomes = _apply_chunk(import_type, context, [row for _source, row in parsed])
+        outcome_of = {
+            source.number: outcome for (source, _row), outcome in zip(parsed, outcomes, strict=True)
+        }
+        items: list[ImportItem] = []
+        for source in chunk:
+            if source.number in failed:
+                result.reject(source, failed[source.number])
+                continue
+            outcome = outcome_of[source.number]
+            if isinstance(outcome, ApplicationError):
+                column = _header_of(import_type, outcome.field)
+                result.reject(source, [RowError(source.number, column, str(outcome))])
+                continue
+            result.counts[outcome.outcome.value] += 1
+            if record and outcome.obj is not None and outcome.outcome != Outcome.UNCHANGED:
+                items.append(_item(batch, model_label, source.number, outcome))
+        if items:
+            ImportItem.objects.bulk_create(items)
+        if on_progress is not None:
+            done = result.counts["rows"]
             on_progress(done, max(total, done))
     if on_progress is not None:
         on_progress(result.counts["rows"], result.counts["rows"])
     return result
 
 
+def _chunks(sources: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
+    iterator = iter(sources)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _apply_chunk(
+    import_type: ImportType, context: ImportContext, rows: Sequence[Row]
+) -> list[RowOutcome]:
+    """Each row's outcome, in order: through `apply_many` when the type declares it, else (or
+    when a chunk's bulk insert meets a record written meanwhile by someone else) row by row."""
+    if import_type.apply_many is not None and rows:
+        try:
+            with transaction.atomic(), context.ledger.tentative():
+                outcomes = import_type.apply_many(context, rows)
+        except IntegrityError:
+            pass  # rolled back; row by row below says which row clashes, and with what
+        else:
+            if len(outcomes) != len(rows):
+                raise RuntimeError(f"{import_type.key}.apply_many: one outcome per row expected")
+            return outcomes
+    outcomes = []
+    for row in rows:
+        try:
+            outcomes.append(apply_row(import_type, context, row))
+        except ApplicationError as error:
+            outcomes.append(error)
+    return outcomes
+
+
+def _item(batch: ImportBatch, model_label: str, row: int, applied: Applied) -> ImportItem:
+    assert applied.obj is not None  # noqa: S101 - checked by the caller
+    return ImportItem(
+        batch=batch,
+        object_type=model_label,
+        object_id=str(applied.obj.pk),
+        row=row,
+        action=(
+            ImportItem.Action.CREATED
+            if applied.outcome == Outcome.NEW
+            else ImportItem.Action.UPDATED
+        ),
+        before=applied.before or {},
+    )
+
+
 def _store_errors(batch: ImportBatch, result: RunResult) -> str:
-    if not result.rejected:
-        return ""
-    language = translation.get_language() or "zh-hans"
-    data = error_workbook_xlsx(result.header, result.rejected, language=language)
-    return default_storage.save(f"imports/{batch.id}/errors.xlsx", ContentFile(data))
+    try:
+        if not result.rejected:
+            return ""
+        language = translation.get_language() or "zh-hans"
+        data = error_workbook_xlsx(result.header, result.rejected, language=language)
+        return default_storage.save(f"imports/{batch.id}/errors.xlsx", ContentFile(data))
+    finally:
+        result.rejected.close()
 
 
 def _first_errors(result: RunResult) -> list[dict[str, Any]]:
@@ -304,7 +446,7 @@ def import_commit(
             params={"status": batch.get_status_display()},
         )
     valid_only = mode == ImportBatch.Mode.VALID_ONLY
-    import_type = _import_type(batch.kind)
+    _import_type(batch.kind)
     # Claimed in its own transaction, before the import's: a second commit of the same batch
     # is refused, and the status shows while the rows are written.
     claimed = ImportBatch.objects.filter(committable, pk=batch.pk).update(
@@ -320,30 +462,15 @@ def import_commit(
     batch.status = ImportBatch.Status.COMMITTING
     try:
         with transaction.atomic():
-            result = _run(batch, actor, on_progress=on_progress)
+            result = _run(batch, actor, on_progress=on_progress, record=True)
             if result.counts["errors"] and not valid_only:
+                result.rejected.close()
                 raise ApplicationError(
                     HAS_ERRORS,
                     code="has_errors",
                     field=None,
                     params={"errors": result.counts["errors"]},
                 )
-            ImportItem.objects.bulk_create(
-                ImportItem(
-                    batch=batch,
-                    object_type=import_type.model._meta.label_lower,
-                    object_id=str(applied.obj.pk),
-                    row=row,
-                    action=(
-                        ImportItem.Action.CREATED
-                        if applied.outcome == Outcome.NEW
-                        else ImportItem.Action.UPDATED
-                    ),
-                    before=applied.before or {},
-                )
-                for row, applied in result.applied
-                if applied.obj is not None and applied.outcome != Outcome.UNCHANGED
-            )
             batch.status = ImportBatch.Status.COMMITTED
             batch.mode = mode
             batch.commit_counts = result.counts

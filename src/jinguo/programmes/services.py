@@ -355,7 +355,7 @@ def cycle_set_status(*, actor: Any, cycle: Cycle, status: str) -> Cycle:
             BAD_STEP,
             "invalid_transition",
             "status",
-            current=cycle.get_status_display(),
+            current=CycleStatus(cycle.status).label,
             target=CycleStatus(status).label,
         )
     before = cycle.status
@@ -408,7 +408,11 @@ def _cycle_for(programme: Programme, on: dt.date, cycle: Cycle | None) -> Cycle:
 def _check_cycle(cycle: Cycle, allowed: Sequence[str], message: Any) -> None:
     if cycle.status not in allowed:
         raise refuse(
-            message, "cycle_closed", "cycle", cycle=cycle.name, status=cycle.get_status_display()
+            message,
+            "cycle_closed",
+            "cycle",
+            cycle=cycle.name,
+            status=CycleStatus(cycle.status).label,
         )
 
 
@@ -419,7 +423,7 @@ def _check_reach(programme: Programme, person: Person) -> None:
             "programme_not_open",
             "programme",
             programme=programme.name,
-            status=programme.get_status_display(),
+            status=ProgrammeStatus(programme.status).label,
         )
     if not person.residence.path.startswith(programme.owner.path):
         raise refuse(
@@ -517,7 +521,7 @@ def enrolment_apply(
             "person",
             name=person.name,
             cycle=cycle.name,
-            status=clash.get_status_display(),
+            status=S(clash.status).label,
         )
     result = eligibility.evaluate(programme, Candidate(person, household, cycle.pk), on)
     if not result.ok:
@@ -599,7 +603,7 @@ def enrolment_advance(
             BAD_STEP,
             "invalid_transition",
             "status",
-            current=current.get_status_display(),
+            current=S(current.status).label,
             target=S(to).label,
         )
     if actor is not None:
@@ -735,7 +739,7 @@ def _rule_refusals(
                 "person",
                 name=name,
                 programme=programme.name,
-                status=enrolment.get_status_display(),
+                status=S(enrolment.status).label,
             )
         )
     received = Benefit.objects.filter(cycle=cycle, beneficiary_key=enrolment.beneficiary_key)

@@ -1,22 +1,18 @@
 """`jinguo demo` loads Naiman Banner through the services, once, and in one transaction.
 
-The load takes a few seconds, so it runs once per module: the `demo` fixture loads inside an
-outer transaction that is rolled back after the last test (audit entries cannot be deleted,
-only rolled back). Each test's own transaction is a savepoint inside it.
+The `demo` fixture (conftest.py) loads it once for the package; the first test here needs the
+empty database and runs before it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from io import StringIO
-from typing import Any
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 
 from jinguo.accounts.models import Grant, User
 from jinguo.accounts.roles import Role
@@ -52,7 +48,7 @@ EXPECTED_GRANTS = {
 }
 
 
-# First in the module: it needs an empty database, before the `demo` fixture has loaded.
+# First in the package: it needs an empty database, before the `demo` fixture has loaded.
 @pytest.mark.django_db
 def test_a_failed_load_leaves_nothing_behind() -> None:
     assert not OrgUnit.objects.exists(), "run before the module-scoped demo fixture"
@@ -70,19 +66,6 @@ def test_a_failed_load_leaves_nothing_behind() -> None:
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("demo", stdout=StringIO())
     assert not OrgUnit.objects.exists()
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[LoadResult]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        result = load_demo()
-        yield result
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def banner(demo: LoadResult, db: None) -> OrgUnit:
-    return OrgUnit.objects.get(code=places.COUNTY_CODE)
 
 
 def _open(banner: OrgUnit, *kinds: str) -> int:

@@ -1,28 +1,24 @@
 """The demo people: the figures of the 2014 work summary, loaded through the people services.
 
-The load (tree, users and people) takes about half a minute on SQLite, so it runs once per
-module inside an outer transaction that is rolled back after the last test, as in
-test_loader.py.
+The demo is loaded once for the package (the `demo` fixture of conftest.py). Besides the
+people of `jinguo.demo.people`, it holds the beneficiaries the programmes register
+(`jinguo.demo.programmes`), which come after them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
 from io import StringIO
-from typing import Any
 from unittest import mock
 
-import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Q
 
 from jinguo.accounts.models import User
 from jinguo.audit.models import AuditEntry
 from jinguo.demo import people as demo_people
-from jinguo.demo import places
+from jinguo.demo import programmes as demo_programmes
 from jinguo.demo.loader import LoadResult, demo_unit, load_demo
 from jinguo.orgunits.models import Kind, OrgUnit
 from jinguo.people import idnumbers
@@ -45,24 +41,6 @@ from jinguo.people.models import (
 from jinguo.people.selectors import in_category_on, person_list
 
 ON = dt.date(2014, 6, 30)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[LoadResult]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        result = load_demo()
-        yield result
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def banner(demo: LoadResult, db: None) -> OrgUnit:
-    return OrgUnit.objects.get(code=places.COUNTY_CODE)
-
-
-@pytest.fixture
-def admin(banner: OrgUnit) -> User:
-    return User.objects.get(username="admin")  # the demo's county administrator
 
 
 def _holders(admin: User, banner: OrgUnit, category: str, day: dt.date = ON) -> list[Person]:
@@ -169,7 +147,12 @@ def test_every_household_has_exactly_one_head(banner: OrgUnit) -> None:
     )
     assert Counter(heads.values_list("heads", flat=True)) == {1: Household.objects.count()}
     assert not Membership.objects.filter(end__isnull=False).exists()
-    assert not Person.objects.filter(memberships__isnull=True).exists()
+    # Only the infants of the anaemia programme, registered from the health system's count,
+    # and the volunteers, cadres and seminar members of the activities have no household.
+    homeless = Person.objects.filter(memberships__isnull=True)
+    infants = homeless.filter(enrolments__programme__name=demo_programmes.ANAEMIA)
+    assert infants.count() == demo_programmes.INFANTS
+    assert not homeless.exclude(pk__in=infants).filter(enrolments__isnull=False).exists()
 
 
 def test_id_numbers_are_valid_unique_and_carry_the_right_area_code(banner: OrgUnit) -> None:
@@ -292,11 +275,17 @@ def test_scope_applies_to_demo_people(banner: OrgUnit) -> None:
     assert person_list(chair).count() < Person.objects.count()
 
 
-def test_the_plan_is_deterministic_and_is_what_was_loaded(banner: OrgUnit) -> None:
+def test_the_plan_is_deterministic_and_is_what_was_loaded(
+    demo: LoadResult, banner: OrgUnit
+) -> None:
     first, second = demo_people.demo_households(), demo_people.demo_households()
     flat = [(p.name, p.id_number, p.phone) for h in first for p in h.members]
     assert flat == [(p.name, p.id_number, p.phone) for h in second for p in h.members]
-    assert [p.name for p in Person.objects.order_by("pk")] == [name for name, _, _ in flat]
+    # The people come first; the programmes' beneficiaries, the activities' volunteers and the
+    # charity cabin's households follow them.
+    loaded = [p.name for p in Person.objects.order_by("pk")]
+    assert loaded[: len(flat)] == [name for name, _, _ in flat]
+    assert len(loaded) == demo.people > len(flat) + demo_programmes.demo_plan().people
     other = demo_people.demo_households(seed=7)
     assert [p.name for h in other for p in h.members][:50] != [n for n, _, _ in flat][:50]
 
@@ -307,15 +296,28 @@ def test_loading_again_changes_nothing(banner: OrgUnit) -> None:
     assert (Person.objects.count(), AuditEntry.objects.count()) == before
 
 
-def test_a_tree_loaded_before_the_people_gets_only_the_people(banner: OrgUnit) -> None:
-    Household.objects.all().delete()
-    Person.objects.all().delete()
-    units = OrgUnit.objects.count()
-    small = demo_people.demo_households()[:3]
+def test_a_tree_loaded_before_the_people_gets_the_people_and_the_programmes(
+    banner: OrgUnit,
+) -> None:
+    # A database from before the people: three households of another seed stand for them (the
+    # people are here, with ID numbers), and the programmes' load is counted, not run.
+    units, people = OrgUnit.objects.count(), Person.objects.count()
+    small = demo_people.demo_households(seed=7)[:3]
+    given = demo_programmes.ProgrammesResult(
+        programmes=8, enrolments=5, benefits=2, people=4, households=1, seconds=0.1
+    )
     out = StringIO()
-    with mock.patch.object(demo_people, "demo_households", return_value=small):
+    with (
+        mock.patch.object(demo_people, "people_loaded", return_value=False),
+        mock.patch.object(demo_people, "demo_households", return_value=small),
+        mock.patch.object(demo_programmes, "load_programmes", return_value=given) as programmes,
+    ):
         call_command("demo", stdout=out)
-    expected = sum(len(h.members) for h in small)
-    assert f"added {expected} people in 3 households" in out.getvalue()
-    assert Person.objects.count() == expected
+    added = sum(len(h.members) for h in small)
+    assert (
+        f"added {added + 4} people in 4 households and 8 programmes with 5 enrolments and 2 "
+        "benefits"
+    ) in out.getvalue()
+    programmes.assert_called_once_with()
+    assert Person.objects.count() == people + added
     assert OrgUnit.objects.count() == units

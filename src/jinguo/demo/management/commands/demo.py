@@ -14,10 +14,9 @@ from jinguo.demo.places import COUNTY
 
 class Command(BaseCommand):
     help = (
-        "Load the Naiman Banner demo (org tree of 2014, one user per role, the people of the "
-        "2014 work summary) through the "
-        "services, in one transaction; skipped when the banner exists. --logins prints the "
-        "demo logins only."
+        "Load the Naiman Banner demo (org tree of 2014, one user per role, the people and the "
+        "programmes of the 2014 work summary) through the services, in one transaction; "
+        "skipped when it is already there. --logins prints the demo logins only."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -33,11 +32,12 @@ class Command(BaseCommand):
             result = loader.load_demo()
         except ApplicationError as error:
             raise CommandError(f"demo data not loaded, nothing was written: {error}") from error
-        if result.people_only:
+        if result.into_existing_tree:
             self.stdout.write(
-                f"{COUNTY.name} ({COUNTY.code}) was loaded before its demo people existed; "
-                f"added {result.people} people in {result.households} households "
-                f"in {result.seconds:.1f} s."
+                f"{COUNTY.name} ({COUNTY.code}) was loaded before its demo people or programmes "
+                f"existed; added {result.people} people in {result.households} households and "
+                f"{result.programmes} programmes with {result.enrolments} enrolments and "
+                f"{result.benefits} benefits in {result.seconds:.1f} s."
             )
             return
         if not result.loaded:
@@ -49,7 +49,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Loaded {COUNTY.name} ({COUNTY.code}) in {result.seconds:.1f} s: "
             f"{result.units} units, {result.users} users, {result.people} people in "
-            f"{result.households} households, {result.audit_entries} audit entries."
+            f"{result.households} households, {result.programmes} programmes with "
+            f"{result.enrolments} enrolments and {result.benefits} benefits, "
+            f"{result.audit_entries} audit entries."
         )
         self.stdout.write(loader.summary_table(result))
         kinds = result.open_by_kind
