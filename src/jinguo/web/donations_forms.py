@@ -25,7 +25,7 @@ from jinguo.orgunits.models import OrgUnit
 from jinguo.people.models import Household, Person
 from jinguo.programmes.choices import OrganisationKind
 from jinguo.programmes.models import Fund, Organisation, Programme
-from jinguo.web.forms import DateField, ServiceForm
+from jinguo.web.forms import DateField, ListFields, ServiceForm
 from jinguo.web.programmes_forms import (
     FilterForm,
     UnitChoiceField,
@@ -559,22 +559,12 @@ class DisbursementForm(GiftFields):
         super().add_service_error(error)
 
 
-class BulkDisbursementForm(GiftFields):
-    everyone = forms.BooleanField(label=gettext_lazy("Everyone listed"), required=False)
+class BulkDisbursementForm(GiftFields, ListFields):
     people = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Recipients"),
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-    )
-    mode = forms.ChoiceField(
-        label=gettext_lazy("When some rows are refused"),
-        choices=[
-            ("all", gettext_lazy("Record nothing (all or nothing)")),
-            ("valid", gettext_lazy("Record the valid rows only")),
-        ],
-        initial="all",
-        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args: Any, listed: list[Person], **kwargs: Any) -> None:

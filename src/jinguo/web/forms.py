@@ -20,6 +20,22 @@ class ServiceForm(forms.Form):
         self.add_error(field, str(error))
 
 
+class ListFields(forms.Form):
+    """What every "a whole list at once" form asks besides its rows: tick everyone, and what to
+    do when some rows are refused."""
+
+    everyone = forms.BooleanField(label=_("Everyone listed"), required=False)
+    mode = forms.ChoiceField(
+        label=_("When some rows are refused"),
+        choices=[
+            ("all", _("Record nothing (all or nothing)")),
+            ("valid", _("Record the valid rows only")),
+        ],
+        initial="all",
+        widget=forms.RadioSelect,
+    )
+
+
 class DateField(forms.DateField):
     """A date picker. Its value is written as YYYY-MM-DD whatever the language: the browser's
     date input accepts nothing else, and the Chinese input format (2015/01/01) left it empty."""

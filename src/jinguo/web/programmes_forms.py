@@ -47,7 +47,7 @@ from jinguo.programmes.models import (
     Project,
 )
 from jinguo.programmes.services import RULE_NEEDS, RULE_OPTIONAL, Delivery
-from jinguo.web.forms import DateField, ServiceForm
+from jinguo.web.forms import DateField, ListFields, ServiceForm
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # What a receipt or evidence may be, by extension, and how each kind of file begins: a file
@@ -629,22 +629,12 @@ class DeliveryForm(DeliveryFields):
         self.add_error(field if field in self.fields else None, str(error))
 
 
-class BulkDeliveryForm(DeliveryFields):
-    everyone = forms.BooleanField(label=gettext_lazy("Everyone listed"), required=False)
+class BulkDeliveryForm(DeliveryFields, ListFields):
     enrolments = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Beneficiaries"),
         queryset=Enrolment.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-    )
-    mode = forms.ChoiceField(
-        label=gettext_lazy("When some rows are refused"),
-        choices=[
-            ("all", gettext_lazy("Record nothing (all or nothing)")),
-            ("valid", gettext_lazy("Record the valid rows only")),
-        ],
-        initial="all",
-        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args: Any, enrolments: QuerySet[Enrolment], **kwargs: Any) -> None:
