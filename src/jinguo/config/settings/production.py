@@ -18,6 +18,9 @@ parse_key_ring(DATA_KEY, INDEX_KEY)
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("JINGUO_SSL_REDIRECT", True)
+# Behind a reverse proxy that appends the client's address to X-Forwarded-For: audit entries
+# and the check-in limits then see the client, not the proxy (core.middleware.client_ip).
+JINGUO_BEHIND_PROXY = env_bool("JINGUO_BEHIND_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
