@@ -38,22 +38,12 @@ from jinguo.core.crypto import BlindIndex
 from jinguo.core.fields import EncryptedTextField
 from jinguo.orgunits.models import OrgUnit
 from jinguo.people.models import Person
-from jinguo.programmes.models import ZERO, Organisation, Programme
+from jinguo.programmes.models import ZERO, Organisation, Programme, money
 
 
 def _user() -> Any:
     return models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-
-def _yuan(verbose_name: Any) -> Any:
-    return models.DecimalField(
-        verbose_name,
-        max_digits=15,
-        decimal_places=2,
-        default=ZERO,
-        validators=[MinValueValidator(ZERO)],
     )
 
 
@@ -100,8 +90,8 @@ class Activity(models.Model):
         choices=Headcount.choices,
         default=Headcount.ATTENDANCE,
     )
-    spending = _yuan(_("spending (yuan)"))
-    in_kind_value = _yuan(_("value of goods given (yuan)"))
+    spending = money(_("spending (yuan)"), default=ZERO)
+    in_kind_value = money(_("value of goods given (yuan)"), default=ZERO)
     outcome = models.TextField(_("outcome"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = _user()
@@ -471,7 +461,7 @@ class PairingContact(models.Model):
     help_kind = models.CharField(
         _("help given"), max_length=14, choices=HelpKind.choices, blank=True
     )
-    value = _yuan(_("value (yuan)"))
+    value = money(_("value (yuan)"), default=ZERO)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = _user()
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

@@ -10,11 +10,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Max, Model, Q, QuerySet, Sum
-from django.http import Http404
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from jinguo.activities.choices import ContactKind, Group, Headcount, NeedStatus, PendingStatus
 from jinguo.activities.models import (
@@ -31,16 +29,8 @@ from jinguo.activities.models import (
 from jinguo.orgunits import access
 from jinguo.people.models import Person
 
-M = TypeVar("M", bound=Model)
 ELDERLY_FROM = 60
 ADULT_FROM = 18
-
-
-def _get(queryset: QuerySet[M], pk: Any) -> M:
-    try:
-        return queryset.get(pk=int(pk))
-    except (ObjectDoesNotExist, TypeError, ValueError):
-        raise Http404 from None
 
 
 # --- activities -----------------------------------------------------------------------------------
@@ -67,7 +57,7 @@ def activity_list(
 
 
 def activity_get(user: Any, activity_id: Any) -> Activity:
-    return _get(
+    return access.get_in(
         activity_list(user).prefetch_related(
             "organisers", "partners", "materials", "counts", "files"
         ),
@@ -152,7 +142,7 @@ def team_list(user: Any, *, focus: str = "") -> QuerySet[VolunteerTeam]:
 
 
 def team_get(user: Any, team_id: Any) -> VolunteerTeam:
-    return _get(team_list(user), team_id)
+    return access.get_in(team_list(user), team_id)
 
 
 def volunteer_list(user: Any, *, team: VolunteerTeam | None = None) -> QuerySet[Volunteer]:
@@ -222,7 +212,7 @@ def pairing_list(
 
 
 def pairing_get(user: Any, pairing_id: Any) -> Pairing:
-    return _get(pairing_list(user), pairing_id)
+    return access.get_in(pairing_list(user), pairing_id)
 
 
 @dataclass(frozen=True)
@@ -270,7 +260,7 @@ def need_list(user: Any, *, status: str = "", village: Any = None) -> QuerySet[N
 
 
 def need_get(user: Any, need_id: Any) -> Need:
-    return _get(need_list(user), need_id)
+    return access.get_in(need_list(user), need_id)
 
 
 def overdue_needs(user: Any, *, on: dt.date) -> QuerySet[Need]:
@@ -287,7 +277,7 @@ def village_visit_list(user: Any, *, village: Any = None) -> QuerySet[VillageVis
 
 
 def village_visit_get(user: Any, visit_id: Any) -> VillageVisit:
-    return _get(village_visit_list(user), visit_id)
+    return access.get_in(village_visit_list(user), visit_id)
 
 
 # --- reads the web pages need (the check-in code shown, assisted villages, her volunteering,

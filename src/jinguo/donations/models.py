@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -22,22 +21,20 @@ from jinguo.core.fields import EncryptedTextField
 from jinguo.donations.choices import Channel, Condition, DonorKind, GiftKind, GoodsCategory
 from jinguo.orgunits.models import OrgUnit
 from jinguo.people.models import Household, Person
-from jinguo.programmes.models import ZERO, Benefit, Fund, FundEntry, Organisation, Programme
+from jinguo.programmes.models import (
+    ZERO,
+    Benefit,
+    Fund,
+    FundEntry,
+    Organisation,
+    Programme,
+    money,
+)
 
 
 def _user() -> Any:
     return models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-
-def _positive(verbose_name: Any, **kwargs: Any) -> Any:
-    return models.DecimalField(
-        verbose_name,
-        max_digits=15,
-        decimal_places=2,
-        validators=[MinValueValidator(ZERO)],
-        **kwargs,
     )
 
 
@@ -98,7 +95,7 @@ class Campaign(models.Model):
     organisers = models.CharField(_("organised with"), max_length=200, blank=True)
     start = models.DateField(_("from"))
     end = models.DateField(_("until"), null=True, blank=True)
-    target = _positive(_("target (yuan)"), null=True, blank=True)
+    target = money(_("target (yuan)"), null=True)
     description = models.TextField(_("description"), blank=True)
     # Where its cash goes, where its goods are kept, and the programme its aid counts under.
     fund = models.ForeignKey(
@@ -147,7 +144,7 @@ class Donation(models.Model):
     received_on = models.DateField(_("received on"))
     kind = models.CharField(_("kind"), max_length=6, choices=GiftKind.choices)
     # Cash: the sum. Goods: their estimated value.
-    amount = _positive(_("amount or value (yuan)"), default=ZERO)
+    amount = money(_("amount or value (yuan)"), default=ZERO)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=20)
     fund_entry = models.OneToOneField(
@@ -160,7 +157,7 @@ class Donation(models.Model):
     category = models.CharField(
         pgettext_lazy("goods", "category"), max_length=12, choices=GoodsCategory.choices, blank=True
     )
-    quantity = _positive(_("quantity"), null=True, blank=True)
+    quantity = money(_("quantity"), null=True)
     measure = models.CharField(_("measure"), max_length=8, blank=True)
     condition = models.CharField(
         _("condition"), max_length=6, choices=Condition.choices, blank=True
@@ -192,7 +189,7 @@ class HandOver(models.Model):
     )
     on = models.DateField(_("date"))
     description = models.CharField(_("what was handed over"), max_length=200)
-    amount = _positive(_("amount (yuan)"), default=ZERO)
+    amount = money(_("amount (yuan)"), default=ZERO)
     handed_by = models.CharField(_("handed over by"), max_length=100)
     received_by = models.CharField(_("received by"), max_length=100)
     witnesses = models.CharField(_("witnesses"), max_length=200, blank=True)
@@ -238,7 +235,7 @@ class Disbursement(models.Model):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="aid_received"
     )
-    amount = _positive(_("amount or value (yuan)"), default=ZERO)
+    amount = money(_("amount or value (yuan)"), default=ZERO)
     fund_entry = models.OneToOneField(
         FundEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="disbursement"
     )
@@ -253,7 +250,7 @@ class Disbursement(models.Model):
     category = models.CharField(
         pgettext_lazy("goods", "category"), max_length=12, choices=GoodsCategory.choices, blank=True
     )
-    quantity = _positive(_("quantity"), null=True, blank=True)
+    quantity = money(_("quantity"), null=True)
     measure = models.CharField(_("measure"), max_length=8, blank=True)
     # The programme benefit it also is, so one person's aid is seen together.
     benefit = models.OneToOneField(

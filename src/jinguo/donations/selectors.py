@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Model, Q, QuerySet, Sum
-from django.http import Http404
+from django.db.models import Count, Q, QuerySet, Sum
 
 from jinguo.donations.choices import GiftKind
 from jinguo.donations.models import (
@@ -28,15 +26,7 @@ from jinguo.donations.models import (
 from jinguo.orgunits import access
 from jinguo.programmes.models import ZERO
 
-M = TypeVar("M", bound=Model)
 SMALL = 5  # counts of people or households below this are not shown publicly
-
-
-def _get(queryset: QuerySet[M], pk: Any) -> M:
-    try:
-        return queryset.get(pk=int(pk))
-    except (ObjectDoesNotExist, TypeError, ValueError):
-        raise Http404 from None
 
 
 def donor_list(user: Any) -> QuerySet[Donor]:
@@ -46,7 +36,7 @@ def donor_list(user: Any) -> QuerySet[Donor]:
 
 
 def donor_get(user: Any, donor_id: Any) -> Donor:
-    return _get(donor_list(user), donor_id)
+    return access.get_in(donor_list(user), donor_id)
 
 
 def campaign_list(user: Any) -> QuerySet[Campaign]:
@@ -57,7 +47,7 @@ def campaign_list(user: Any) -> QuerySet[Campaign]:
 
 
 def campaign_get(user: Any, campaign_id: Any) -> Campaign:
-    return _get(campaign_list(user), campaign_id)
+    return access.get_in(campaign_list(user), campaign_id)
 
 
 def donation_list(
@@ -72,7 +62,7 @@ def donation_list(
 
 
 def donation_get(user: Any, donation_id: Any) -> Donation:
-    return _get(donation_list(user), donation_id)
+    return access.get_in(donation_list(user), donation_id)
 
 
 def place_list(user: Any) -> QuerySet[CharityPlace]:
@@ -82,7 +72,7 @@ def place_list(user: Any) -> QuerySet[CharityPlace]:
 
 
 def place_get(user: Any, place_id: Any) -> CharityPlace:
-    return _get(place_list(user), place_id)
+    return access.get_in(place_list(user), place_id)
 
 
 def disbursement_list(
@@ -279,16 +269,16 @@ def handover_list(user: Any, *, campaign: Campaign | None = None) -> QuerySet[Ha
 
 
 def handover_get(user: Any, handover_id: Any) -> HandOver:
-    return _get(handover_list(user), handover_id)
+    return access.get_in(handover_list(user), handover_id)
 
 
 def public_campaign_get(campaign_id: Any) -> Campaign:
     """A campaign shown on the public page; a hidden or missing one is 404 alike."""
-    return _get(public_campaigns(), campaign_id)
+    return access.get_in(public_campaigns(), campaign_id)
 
 
 def public_place_get(place_id: Any) -> CharityPlace:
-    return _get(public_places(), place_id)
+    return access.get_in(public_places(), place_id)
 
 
 def public_unit_name(unit: OrgUnit) -> str:
@@ -315,7 +305,7 @@ from jinguo.donations.models import StockTake  # noqa: E402 - appended after the
 
 def disbursement_get(user: Any, disbursement_id: Any) -> Disbursement:
     """One disbursement in the user's scope (the recipient's village, else the unit)."""
-    return _get(disbursement_list(user), disbursement_id)
+    return access.get_in(disbursement_list(user), disbursement_id)
 
 
 def stocktake_list(place: CharityPlace) -> QuerySet[StockTake]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -138,6 +138,14 @@ def unit_get(user: Any, unit_id: Any, perm: Perm = Perm.VIEW) -> OrgUnit:
         raise Http404 from None
     require(user, perm, unit)
     return unit
+
+
+def get_in(queryset: QuerySet[M], pk: Any) -> M:
+    """One row of an already scoped queryset: missing, out of scope or a bad id are all 404."""
+    try:
+        return queryset.get(pk=int(pk))
+    except (ObjectDoesNotExist, TypeError, ValueError):
+        raise Http404 from None
 
 
 def home_units(user: Any) -> list[OrgUnit]:

@@ -11,11 +11,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Model, Q, QuerySet, Sum
-from django.http import Http404
+from django.db.models import Count, Q, QuerySet, Sum
 
 from jinguo.accounts.roles import Perm
 from jinguo.orgunits import access
@@ -39,16 +37,6 @@ ENROLLED = (S.APPROVED, S.ACTIVE, S.COMPLETED)
 PENDING = (S.APPLIED, S.VERIFIED)
 
 
-M = TypeVar("M", bound=Model)
-
-
-def _get(queryset: QuerySet[M], pk: Any) -> M:
-    try:
-        return queryset.get(pk=int(pk))
-    except (ObjectDoesNotExist, TypeError, ValueError):
-        raise Http404 from None
-
-
 # --- programmes -----------------------------------------------------------------------------------
 
 
@@ -61,7 +49,7 @@ def programme_list(user: Any) -> QuerySet[Programme]:
 
 
 def programme_get(user: Any, programme_id: Any) -> Programme:
-    return _get(programme_list(user).prefetch_related("partners", "funders"), programme_id)
+    return access.get_in(programme_list(user).prefetch_related("partners", "funders"), programme_id)
 
 
 def can_set_up(user: Any, programme: Programme) -> bool:
@@ -105,7 +93,7 @@ def enrolment_list(
 
 
 def enrolment_get(user: Any, enrolment_id: Any) -> Enrolment:
-    return _get(enrolment_list(user).prefetch_related("steps__actor"), enrolment_id)
+    return access.get_in(enrolment_list(user).prefetch_related("steps__actor"), enrolment_id)
 
 
 # The step waiting at each status, and the permission that takes it.
@@ -153,7 +141,7 @@ def benefit_list(
 
 
 def benefit_get(user: Any, benefit_id: Any) -> Benefit:
-    return _get(benefit_list(user), benefit_id)
+    return access.get_in(benefit_list(user), benefit_id)
 
 
 @dataclass(frozen=True)
@@ -269,7 +257,7 @@ def fund_list(user: Any) -> QuerySet[Fund]:
 
 
 def fund_get(user: Any, fund_id: Any) -> Fund:
-    return _get(fund_list(user), fund_id)
+    return access.get_in(fund_list(user), fund_id)
 
 
 @dataclass(frozen=True)
@@ -320,7 +308,7 @@ def project_list(user: Any, *, programme: Programme | None = None) -> QuerySet[P
 
 
 def project_get(user: Any, project_id: Any) -> Project:
-    return _get(
+    return access.get_in(
         project_list(user).prefetch_related("funding__funder", "milestones", "photos"), project_id
     )
 
@@ -348,7 +336,7 @@ def organisation_list(user: Any, *, search: str = "", kind: str = "") -> QuerySe
 
 
 def organisation_get(user: Any, organisation_id: Any) -> Organisation:
-    return _get(organisation_list(user), organisation_id)
+    return access.get_in(organisation_list(user), organisation_id)
 
 
 def fund_to_pay_from(user: Any, fund_id: Any) -> Fund:
@@ -357,7 +345,7 @@ def fund_to_pay_from(user: Any, fund_id: Any) -> Fund:
     A county fund pays out in its villages, whose directors do not see its ledger
     (`fund_get`); they only name it. Who may deliver is checked by `benefit_deliver`.
     """
-    return _get(
+    return access.get_in(
         Fund.objects.filter(access.reaching_q(user, path_field="owner__path")).select_related(
             "owner"
         ),
