@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "jinguo.programmes",
     "jinguo.activities",
     "jinguo.donations",
+    "jinguo.metrics",
+    "jinguo.reports",
     "jinguo.imports",
     "jinguo.api",
     "jinguo.web",

@@ -1,0 +1,563 @@
+"""Evaluating declared metrics for an org-unit subtree and a period.
+
+Additive metrics (records, person-times and sums over dated records) are read from the
+`Tally`: a unit's total for a month is kept up to date, so a county's year is a sum over
+twelve rows. The other metrics (distinct people or households, and anything held on a day)
+are computed from the records on first read and kept in `Cached` until a record below their
+unit changes. Either way every read starts with `refresh`, which brings up to date what the
+triggers marked as changed: a record written is counted on the next read, with no nightly
+batch.
+
+The figures of a unit are aggregates of its whole subtree; callers check that the user may
+view the unit. `records` lists the records behind a figure and applies the row scope itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import (
+    Count as CountOf,
+)
+from django.db.models import (
+    DateField,
+    DateTimeField,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jinguo.core.errors import refuse
+from jinguo.metrics import periods
+from jinguo.metrics.models import Cached, Stale, Tally
+from jinguo.metrics.periods import Period
+from jinguo.metrics.registry import (
+    METRICS,
+    SOURCES,
+    Column,
+    Count,
+    Metric,
+    Rate,
+    Source,
+    additive,
+    get,
+)
+from jinguo.orgunits.models import Kind as UnitKind
+from jinguo.orgunits.models import OrgUnit
+
+ZERO = Decimal(0)
+WHOLE = 0  # a stale mark for every unit of a source
+VILLAGE_KINDS = (UnitKind.VILLAGE, UnitKind.GACHA, UnitKind.COMMUNITY)
+
+
+@dataclass(frozen=True)
+class Figure:
+    metric: Metric | Rate
+    unit: OrgUnit
+    period: Period
+    value: Decimal | None
+    about: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.metric.key
+
+    @property
+    def label(self) -> str:
+        return str(self.metric.label)
+
+    @property
+    def measure(self) -> str:
+        return str(self.metric.measure)
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return "—"
+        return formats.number_format(
+            self.value, self.metric.decimals, use_l10n=False, force_grouping=True
+        ).replace("\u00a0", ",")
+
+
+# --- the parts of a figure --------------------------------------------------------------------
+
+
+def _metric(key: str) -> Metric:
+    found = get(key)
+    if not isinstance(found, Metric):
+        raise refuse(
+            gettext_lazy("“%(key)s” is a rate, not a count."), "metric_rate", "metric", key=key
+        )
+    return found
+
+
+def _bases(keys: Iterable[str]) -> list[Metric]:
+    """The counted metrics the keys need (a rate needs its numerator and denominator)."""
+    out: dict[str, Metric] = {}
+    for key in keys:
+        declared = get(key)
+        if isinstance(declared, Rate):
+            for part in (declared.numerator, declared.denominator):
+                out[part] = _metric(part)
+        else:
+            out[key] = declared
+    return list(out.values())
+
+
+def _unit_expr(source: Source) -> Any:
+    if source.unit == ("self",):
+        return F("pk")
+    fields = [F(path) for path in source.unit]
+    return fields[0] if len(fields) == 1 else Coalesce(*fields)
+
+
+def _date_field(source: Source, path: str) -> Any:
+    model: Any = source.model
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+    return field
+
+
+def _on_or_after(source: Source, path: str, day: dt.date) -> Q:
+    return Q(**{f"{_day_path(source, path)}__gte": day})
+
+
+def _before(source: Source, path: str, day: dt.date) -> Q:
+    return Q(**{f"{_day_path(source, path)}__lt": day})
+
+
+def _day_path(source: Source, path: str) -> str:
+    return f"{path}__date" if isinstance(_date_field(source, path), DateTimeField) else path
+
+
+def _in_period(source: Source, period: Period) -> Q:
+    if source.is_stock:
+        day = min(period.last_day, timezone.localdate())
+        return Q(**{f"{_day_path(source, source.start)}__lte": day}) & (
+            Q(**{f"{source.end}__isnull": True})
+            | Q(**{f"{_day_path(source, source.end)}__gt": day})
+        )
+    return _on_or_after(source, source.date, period.start) & _before(
+        source, source.date, period.end
+    )
+
+
+def _about_q(source: Source, about: Mapping[str, int]) -> Q:
+    q = Q()
+    for name, pk in about.items():
+        paths = source.about.get(name)
+        if paths is None:
+            raise refuse(
+                gettext_lazy("“%(source)s” cannot be narrowed to a %(name)s."),
+                "about_unknown",
+                "about",
+                source=source.label,
+                name=name,
+            )
+        either = Q(pk__in=[])
+        for path in (paths,) if isinstance(paths, str) else paths:
+            either |= Q(**{path: pk})
+        q &= either
+    return q
+
+
+def _aggregate(metric: Metric) -> Any:
+    where = metric.filter
+    if metric.count == Count.RECORDS and SOURCES[metric.source].is_stock:
+        return CountOf("pk", filter=where, distinct=True)  # a filter may join many rows
+    if metric.count == Count.SUM or (metric.count == Count.PERSON_TIMES and metric.field):
+        return Coalesce(Sum(metric.field, filter=where), ZERO, output_field=_decimal())
+    if metric.distinct:
+        return CountOf(metric.field, filter=where, distinct=True)
+    return CountOf("pk", filter=where)
+
+
+def _decimal() -> Any:
+    from django.db.models import DecimalField
+
+    return DecimalField(max_digits=20, decimal_places=2)
+
+
+def _facts(source: Source, path: str, period: Period, about: Mapping[str, int]) -> QuerySet[Any]:
+    return source.model._default_manager.filter(
+        source.within(path) & _in_period(source, period) & _about_q(source, about)
+    )
+
+
+def compute(
+    key: str, unit: OrgUnit, period: Period, *, about: Mapping[str, int] | None = None
+) -> Decimal:
+    """The figure straight from the records, no tally or cache: the reference the tally is
+    checked against in the tests and measured against in the benchmark."""
+    metric = _metric(key)
+    source = SOURCES[metric.source]
+    value = _facts(source, unit.path, period, about or {}).aggregate(v=_aggregate(metric))["v"]
+    return Decimal(value or 0)
+
+
+# --- keeping the tally up to date ---------------------------------------------------------------
+
+
+def _ancestry(unit_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Each unit's id with its ancestors' ids."""
+    return {
+        pk: [int(part) for part in path.strip("/").split("/")]
+        for pk, path in OrgUnit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "path")
+    }
+
+
+def _metrics_of(source: Source) -> list[Metric]:
+    return [m for m in METRICS.values() if isinstance(m, Metric) and m.source == source.key]
+
+
+def _retally(source: Source, units: set[int] | None) -> None:
+    """Count again the own figures of `units` (all when None) and carry the differences up
+    the tree."""
+    metrics = [m for m in _metrics_of(source) if additive(m)]
+    if not metrics:
+        return
+    facts = source.model._default_manager.annotate(
+        _unit=_unit_expr(source), _month=TruncMonth(source.date, output_field=DateField())
+    )
+    if units is not None:
+        facts = facts.filter(_unit__in=units)
+    aggregates = {f"m{i}": _aggregate(m) for i, m in enumerate(metrics)}
+    new: dict[tuple[str, int, dt.date], Decimal] = {}
+    for row in facts.values("_unit", "_month").annotate(**aggregates).order_by():
+        if row["_unit"] is None:
+            continue
+        month = row["_month"]
+        if isinstance(month, dt.datetime):
+            month = month.date()
+        for i, metric in enumerate(metrics):
+            value = Decimal(row[f"m{i}"] or 0)
+            if value:
+                new[(metric.key, row["_unit"], month)] = value
+    kept = Tally.objects.filter(metric__in=[m.key for m in metrics]).exclude(own=0)
+    if units is not None:
+        kept = kept.filter(unit_id__in=units)
+    old = {(t.metric, t.unit_id, t.month): t.own for t in kept}
+    changes = {
+        cell: new.get(cell, ZERO) - old.get(cell, ZERO)
+        for cell in new.keys() | old.keys()
+        if new.get(cell, ZERO) != old.get(cell, ZERO)
+    }
+    if changes:
+        _apply(changes, new)
+
+
+def _apply(changes: dict[tuple[str, int, dt.date], Decimal], new: dict[Any, Decimal]) -> None:
+    ancestry = _ancestry(unit for _, unit, _ in changes)
+    totals: dict[tuple[str, int, dt.date], Decimal] = defaultdict(Decimal)
+    for (key, unit, month), delta in changes.items():
+        for above in ancestry.get(unit, [unit]):
+            totals[(key, above, month)] += delta
+    cells = {
+        (t.metric, t.unit_id, t.month): t
+        for t in Tally.objects.filter(
+            metric__in={k for k, _, _ in totals},
+            unit_id__in={u for _, u, _ in totals},
+            month__in={m for _, _, m in totals},
+        )
+    }
+    created, updated = [], []
+    for cell, delta in totals.items():
+        row = cells.get(cell)
+        if row is None:
+            row = Tally(metric=cell[0], unit_id=cell[1], month=cell[2])
+            created.append(row)
+        else:
+            updated.append(row)
+        row.total += delta
+        if cell in changes:
+            row.own = new.get(cell, ZERO)
+    Tally.objects.bulk_update(updated, ["own", "total"], batch_size=500)
+    Tally.objects.bulk_create(created, batch_size=500)
+
+
+def _forget(source: Source, units: set[int] | None) -> None:
+    """Drop the cached figures that records of `units` (all when None) may change."""
+    keys = [m.key for m in _metrics_of(source) if not additive(m)]
+    if not keys:
+        return
+    cached = Cached.objects.filter(metric__in=keys)
+    if units is not None:
+        above = {a for chain in _ancestry(units).values() for a in chain}
+        cached = cached.filter(unit_id__in=above)
+    cached.delete()
+
+
+def refresh(keys: Iterable[str] | None = None) -> None:
+    """Bring up to date what changed since the last read, for the sources of `keys` (all
+    sources when None)."""
+    wanted = (
+        list(SOURCES) if keys is None else sorted({SOURCES[m.source].key for m in _bases(keys)})
+    )
+    if not Stale.objects.filter(source__in=wanted).exists():
+        return
+    with transaction.atomic():
+        marks = list(
+            Stale.objects.select_for_update()
+            .filter(source__in=wanted)
+            .order_by("source", "unit_id")
+            if connection.features.has_select_for_update
+            else Stale.objects.filter(source__in=wanted)
+        )
+        by_source: dict[str, set[int]] = defaultdict(set)
+        for mark in marks:
+            by_source[mark.source].add(mark.unit_id)
+        for key, units in by_source.items():
+            source = SOURCES.get(key)
+            if source is None:
+                continue
+            changed = None if WHOLE in units else units
+            _retally(source, changed)
+            _forget(source, changed)
+        for chunk in _chunks(marks, 200):
+            seen = Q(pk__in=[])
+            for mark in chunk:
+                seen |= Q(pk=mark.pk, version=mark.version)
+            Stale.objects.filter(seen).delete()
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def rebuild() -> None:
+    """Count every source again from its records (after a restore or a change of the tree)."""
+    with transaction.atomic():
+        Tally.objects.all().delete()
+        Cached.objects.all().delete()
+        Stale.objects.all().delete()
+        for source in SOURCES.values():
+            _retally(source, None)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _about_key(about: Mapping[str, int]) -> str:
+    return ",".join(f"{name}:{pk}" for name, pk in sorted(about.items()))
+
+
+def _from_tally(
+    metrics: list[Metric], units: Sequence[OrgUnit], period: Period
+) -> dict[tuple[str, int], Decimal]:
+    first, last = period.whole_months()
+    out: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    if first < last:
+        rows = (
+            Tally.objects.filter(
+                metric__in=[m.key for m in metrics],
+                unit__in=[u.pk for u in units],
+                month__gte=first,
+                month__lt=last,
+            )
+            .values("metric", "unit")
+            .annotate(value=Sum("total"))
+            .order_by()
+        )
+        for row in rows:
+            out[(row["metric"], row["unit"])] = row["value"]
+    bounds = (
+        [(period.start, first), (last, period.end)]
+        if first < last
+        else [(period.start, period.end)]
+    )
+    for edge in (
+        periods.Period(start, end, "") for start, end in bounds if start < end
+    ):  # days of a month not wholly inside the period: from the records
+        for metric in metrics:
+            for unit in units:
+                out[(metric.key, unit.pk)] += compute(metric.key, unit, edge)
+    return out
+
+
+def _from_cache(metric: Metric, unit: OrgUnit, period: Period, about: Mapping[str, int]) -> Decimal:
+    about_key = _about_key(about)
+    found = (
+        Cached.objects.filter(
+            metric=metric.key, unit=unit, start=period.start, end=period.end, about=about_key
+        )
+        .values_list("value", flat=True)
+        .first()
+    )
+    if found is not None:
+        return found
+    value = compute(metric.key, unit, period, about=about)
+    Cached.objects.bulk_create(
+        [
+            Cached(
+                metric=metric.key,
+                unit=unit,
+                start=period.start,
+                end=period.end,
+                about=about_key,
+                value=value,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return value
+
+
+def _values(
+    keys: Sequence[str], units: Sequence[OrgUnit], period: Period, about: Mapping[str, int]
+) -> dict[tuple[str, int], Decimal | None]:
+    bases = _bases(keys)
+    for metric in bases:
+        _about_q(SOURCES[metric.source], about)  # refuse an unknown narrowing before any work
+    refresh(m.key for m in bases)
+    tallied = [m for m in bases if additive(m) and not about]
+    values: dict[tuple[str, int], Decimal | None] = dict(_from_tally(tallied, units, period))
+    for metric in bases:
+        if metric in tallied:
+            for unit in units:
+                values.setdefault((metric.key, unit.pk), ZERO)
+            continue
+        for unit in units:
+            values[(metric.key, unit.pk)] = _from_cache(metric, unit, period, about)
+    for key in keys:
+        declared = METRICS[key]
+        if isinstance(declared, Rate):
+            for unit in units:
+                top = values[(declared.numerator, unit.pk)] or ZERO
+                bottom = values[(declared.denominator, unit.pk)] or ZERO
+                values[(key, unit.pk)] = (
+                    (top * declared.per / bottom).quantize(Decimal(10) ** -declared.decimals)
+                    if bottom
+                    else None
+                )
+    return values
+
+
+def figures(
+    keys: Sequence[str], unit: OrgUnit, period: Period, *, about: Mapping[str, int] | None = None
+) -> dict[str, Figure]:
+    about = dict(about or {})
+    values = _values(keys, [unit], period, about)
+    narrowed = tuple(sorted(about.items()))
+    return {
+        key: Figure(METRICS[key], unit, period, values[(key, unit.pk)], narrowed) for key in keys
+    }
+
+
+def figure(
+    key: str, unit: OrgUnit, period: Period, *, about: Mapping[str, int] | None = None
+) -> Figure:
+    return figures([key], unit, period, about=about)[key]
+
+
+def by_unit(
+    keys: Sequence[str], units: Sequence[OrgUnit], period: Period
+) -> dict[int, dict[str, Figure]]:
+    values = _values(keys, units, period, {})
+    return {
+        unit.pk: {key: Figure(METRICS[key], unit, period, values[(key, unit.pk)]) for key in keys}
+        for unit in units
+    }
+
+
+def by_month(
+    keys: Sequence[str], unit: OrgUnit, period: Period
+) -> list[tuple[Period, dict[str, Figure]]]:
+    out = []
+    for start in period.months():
+        month = periods.month(start.year, start.month)
+        part = periods.Period(max(month.start, period.start), min(month.end, period.end), month.key)
+        out.append((month, figures(keys, unit, part)))
+    return out
+
+
+def silent_units(unit: OrgUnit, period: Period) -> list[OrgUnit]:
+    """Villages and communities below `unit`, open in the period, that recorded nothing in it
+    (no dated record of any source)."""
+    refresh()
+    places = OrgUnit.objects.subtree(unit).filter(kind__in=VILLAGE_KINDS)
+    places = places.filter(opened_on__lt=period.end).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=period.start)
+    )
+    active = set(
+        Tally.objects.filter(
+            unit__in=places, month__gte=periods.month_start(period.start), month__lt=period.end
+        )
+        .exclude(total=0)
+        .values_list("unit_id", flat=True)
+    )
+    return [p for p in places.order_by("path") if p.pk not in active]
+
+
+# --- what is behind a figure ----------------------------------------------------------------
+
+
+def records(
+    user: Any,
+    key: str,
+    unit: OrgUnit,
+    period: Period,
+    *,
+    about: Mapping[str, int] | None = None,
+) -> QuerySet[Any]:
+    declared = get(key)
+    metric = _metric(declared.numerator if isinstance(declared, Rate) else key)
+    source = SOURCES[metric.source]
+    return (
+        _facts(source, unit.path, period, about or {})
+        .filter(metric.filter)
+        .filter(source.seen_by(user))
+        .order_by(*source.order)
+    )
+
+
+def columns(key: str) -> tuple[Column, ...]:
+    declared = get(key)
+    metric = _metric(declared.numerator if isinstance(declared, Rate) else key)
+    return SOURCES[metric.source].columns
+
+
+def rows(queryset: QuerySet[Any], key: str) -> Iterator[list[Any]]:
+    paths = [column.path for column in columns(key)]
+    for values in queryset.values_list(*paths):
+        yield [_display(value) for value in values]
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value
+
+
+def describe(key: str) -> str:
+    declared = get(key)
+    if isinstance(declared, Rate):
+        return _("%(definition)s Computed as %(numerator)s ÷ %(denominator)s × %(per)s.") % {
+            "definition": declared.definition,
+            "numerator": METRICS[declared.numerator].label,
+            "denominator": METRICS[declared.denominator].label,
+            "per": declared.per,
+        }
+    source = SOURCES[declared.source]
+    when = (
+        _("held on the last day of the period") if source.is_stock else _("dated within the period")
+    )
+    text = _("%(definition)s Counts %(count)s of %(source)s %(when)s, in the unit and below it.")
+    return text % {
+        "definition": declared.definition,
+        "count": Count(declared.count).label,
+        "source": source.label,
+        "when": when,
+    }
