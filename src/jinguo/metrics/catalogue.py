@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jinguo.activities.choices import ActivityKind, MaterialKind, PairingKind
+from jinguo.activities.choices import ActivityKind, ContactKind, MaterialKind, PairingKind
 from jinguo.activities.models import (
     Activity,
     Attendance,
@@ -32,17 +32,19 @@ from jinguo.programmes.choices import BenefitKind, EnrolmentStatus
 from jinguo.programmes.models import Benefit, Enrolment, Loan, Programme
 from jinguo.programmes.selectors import records_q
 
-PEOPLE = _("people")
+PEOPLE = pgettext_lazy("measure", "people")
 HOUSEHOLDS = pgettext_lazy("measure", "households")
-PERSON_TIMES = _("person-times")
-YUAN = _("yuan")
+PERSON_TIMES = pgettext_lazy("measure", "person-times")
+YUAN = pgettext_lazy("measure", "yuan")
 TIMES = pgettext_lazy("measure", "times")
 PIECES = pgettext_lazy("measure", "pieces")
 JIN = pgettext_lazy("measure", "jin")
 UNITS = pgettext_lazy("measure", "units")
+TOWNSHIP_KINDS = (Kind.TOWN, Kind.TOWNSHIP, Kind.SUMU, Kind.SUBDISTRICT, Kind.FARM)
 ENROLLED = (EnrolmentStatus.APPROVED, EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
 
 UNIT = Column(_("unit"), "unit__name")
+IN_TEAM = "volunteering__team__unit"  # a person's teams, by their org unit
 
 # --- sources --------------------------------------------------------------------------------
 
@@ -216,6 +218,7 @@ source(
         model=Volunteer,
         unit=("team__unit",),
         start="start",
+        about={"team": "team__unit"},
         end="end",
         columns=(
             Column(_("name"), "person__name"),
@@ -233,6 +236,7 @@ source(
         model=Pairing,
         unit=("unit",),
         start="start",
+        about={"team": f"helper_person__{IN_TEAM}"},
         end="end",
         columns=(
             Column(_("kind"), "kind"),
@@ -253,6 +257,7 @@ source(
         model=PairingContact,
         unit=("pairing__unit",),
         date="on",
+        about={"team": f"pairing__helper_person__{IN_TEAM}"},
         columns=(
             Column(_("date"), "on"),
             Column(_("kind"), "kind"),
@@ -663,6 +668,18 @@ metric(
 )
 metric(
     Metric(
+        "caring_mothers.help",
+        _("Help given by caring mothers"),
+        LIVE,
+        "pairing_contacts",
+        Count.RECORDS,
+        TIMES,
+        _("Tutoring, school costs, daily care and goods caring mothers gave their children."),
+        filter=Q(kind=ContactKind.HELP, pairing__kind=PairingKind.CARING_MOTHER),
+    )
+)
+metric(
+    Metric(
         "pairings.contacts",
         _("Help given in pairings"),
         LIVE,
@@ -710,6 +727,18 @@ metric(
         TIMES,
         _("Activities of every kind."),
         headline=True,
+    )
+)
+metric(
+    Metric(
+        "activities.spending",
+        _("Spent on activities"),
+        DEVELOP,
+        "activities",
+        Count.SUM,
+        YUAN,
+        _("Money spent on activities."),
+        field="spending",
     )
 )
 metric(
@@ -874,6 +903,18 @@ metric(
         UNITS,
         _("The domestic-service centre and its stations."),
         filter=Q(kind=Kind.SERVICE_STATION),
+    )
+)
+metric(
+    Metric(
+        "units.service_workstations",
+        _("Domestic-service workstations"),
+        PROSPER,
+        "units",
+        Count.RECORDS,
+        UNITS,
+        _("Domestic-service workstations of the townships (the county's centre not counted)."),
+        filter=Q(kind=Kind.SERVICE_STATION, parent__kind__in=TOWNSHIP_KINDS),
     )
 )
 metric(

@@ -15,6 +15,7 @@ view the unit. `records` lists the records behind a figure and applies the row s
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,13 +35,13 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jinguo.core.errors import refuse
 from jinguo.metrics import periods
-from jinguo.metrics.models import Cached, Stale, Tally
+from jinguo.metrics.models import Cached, Counted, Stale, Tally
 from jinguo.metrics.periods import Period
 from jinguo.metrics.registry import (
     METRICS,
@@ -85,9 +86,7 @@ class Figure:
     def text(self) -> str:
         if self.value is None:
             return "—"
-        return formats.number_format(
-            self.value, self.metric.decimals, use_l10n=False, force_grouping=True
-        ).replace("\u00a0", ",")
+        return f"{self.value:,.{self.metric.decimals}f}"
 
 
 # --- the parts of a figure --------------------------------------------------------------------
@@ -299,9 +298,39 @@ def _forget(source: Source, units: set[int] | None) -> None:
     cached.delete()
 
 
+def signature(metric: Metric) -> str:
+    source = SOURCES[metric.source]
+    text = repr((metric.source, metric.count, metric.field, str(metric.filter), source.unit))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_declarations_checked = False
+
+
+def _check_declarations() -> None:
+    """Once a process: a metric declared since the tally was made, or declared differently,
+    is counted again from its records."""
+    global _declarations_checked
+    if _declarations_checked:
+        return
+    declared = {m.key: signature(m) for m in METRICS.values() if isinstance(m, Metric)}
+    known = dict(Counted.objects.values_list("metric", "signature"))
+    changed = [key for key, sign in declared.items() if known.get(key) != sign]
+    if changed:
+        with transaction.atomic():
+            for key in changed:
+                Counted.objects.update_or_create(metric=key, defaults={"signature": declared[key]})
+            Cached.objects.filter(metric__in=changed).delete()
+            sources = {_metric(key).source for key in changed}
+            Stale.objects.filter(source__in=sources, unit_id=WHOLE).delete()
+            Stale.objects.bulk_create([Stale(source=s, unit_id=WHOLE) for s in sorted(sources)])
+    _declarations_checked = True
+
+
 def refresh(keys: Iterable[str] | None = None) -> None:
     """Bring up to date what changed since the last read, for the sources of `keys` (all
     sources when None)."""
+    _check_declarations()
     wanted = (
         list(SOURCES) if keys is None else sorted({SOURCES[m.source].key for m in _bases(keys)})
     )

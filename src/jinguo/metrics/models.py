@@ -13,6 +13,8 @@ record without marking it). The next read first brings those units' tallies up t
 category on a day), computed from the records on first read and dropped when a record below
 their unit changes.
 
+`Counted`: the declaration of each metric the tally and cache hold.
+
 `Target`: the figure a unit means to reach in a year, set by its staff.
 """
 
@@ -78,6 +80,17 @@ class Cached(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric} {self.unit_id} {self.start}–{self.end}: {self.value}"
+
+
+class Counted(models.Model):
+    """The declaration each metric's tally and cache were made from: a metric that is new or
+    declared differently since is counted again from its records."""
+
+    metric = models.CharField(max_length=60, unique=True)
+    signature = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.signature[:8]}"
 
 
 class Target(models.Model):
