@@ -244,9 +244,12 @@ def _retally(source: Source, units: set[int] | None) -> None:
             value = Decimal(row[f"m{i}"] or 0)
             if value:
                 new[(metric.key, row["_unit"], month)] = value
-    kept = Tally.objects.filter(metric__in=[m.key for m in metrics]).exclude(own=0)
-    if units is not None:
-        kept = kept.filter(unit_id__in=units)
+    if units is None:
+        _replace(metrics, new)
+        return
+    kept = Tally.objects.filter(metric__in=[m.key for m in metrics], unit_id__in=units).exclude(
+        own=0
+    )
     old = {(t.metric, t.unit_id, t.month): t.own for t in kept}
     changes = {
         cell: new.get(cell, ZERO) - old.get(cell, ZERO)
@@ -255,6 +258,25 @@ def _retally(source: Source, units: set[int] | None) -> None:
     }
     if changes:
         _apply(changes, new)
+
+
+def _replace(metrics: list[Metric], own: dict[tuple[str, int, dt.date], Decimal]) -> None:
+    """Make the tally of `metrics` anew from their own figures, the totals summed up the tree
+    as it stands (after a unit moved, the old totals are wrong everywhere above it)."""
+    ancestry = _ancestry(unit for _, unit, _ in own)
+    totals: dict[tuple[str, int, dt.date], Decimal] = defaultdict(Decimal)
+    for (key, unit, month), value in own.items():
+        for above in ancestry.get(unit, [unit]):
+            totals[(key, above, month)] += value
+    Tally.objects.filter(metric__in=[m.key for m in metrics]).delete()
+    Tally.objects.bulk_create(
+        (
+            Tally(metric=key, unit_id=unit, month=month, own=own.get(cell, ZERO), total=total)
+            for cell, total in totals.items()
+            for key, unit, month in [cell]
+        ),
+        batch_size=2000,
+    )
 
 
 def _apply(changes: dict[tuple[str, int, dt.date], Decimal], new: dict[Any, Decimal]) -> None:

@@ -3,10 +3,11 @@
 For each declared source, a trigger on its table writes (source, unit) into `metrics_stale`
 for the old and the new row of every insert, update and delete; a trigger on the table its
 unit is reached through (an attendance row's activity) does the same when that row moves; a
-trigger on each table a filter reads (a programme's work area) marks the whole source. A
-bulk insert, an import, a raw SQL fix — nothing can change a record without the mark, and the
-mark commits or rolls back with the change. PostgreSQL runs one statement-level trigger per
-statement over its transition tables; SQLite, which has only row triggers, one per row.
+trigger on each table a filter reads (a programme's work area) marks the whole source, and a
+unit moving in the tree marks every source. A bulk insert, an import, a raw SQL fix — nothing
+can change a record without the mark, and the mark commits or rolls back with the change.
+PostgreSQL runs one statement-level trigger per statement over its transition tables; SQLite,
+which has only row triggers, one per row.
 
 Triggers are (re)installed after every `migrate` and dropped before one, so that migrations
 rebuilding a table never trip over them; installing marks every source as changed, so the
@@ -27,6 +28,7 @@ from django.db.models.signals import post_migrate, pre_migrate
 from django.dispatch import receiver
 
 from jinguo.metrics.registry import SOURCES, Source
+from jinguo.orgunits.models import OrgUnit
 
 STALE = "metrics_stale"
 PREFIX = "metrics_mark_"
@@ -165,9 +167,30 @@ def _postgresql(key: str, table: str, name: str, spec: dict[str, str]) -> list[s
     return statements
 
 
+def _tree_sql(vendor: str) -> list[str]:
+    """A unit moved: every total above it is wrong, so every source is counted again."""
+    name = f"{PREFIX}tree"
+    table = OrgUnit._meta.db_table
+    body = "".join(_upsert(key, f"SELECT '{key}', 0, 1 WHERE 1 = 1") + "; " for key in SOURCES)
+    when = "OLD.path <> NEW.path"
+    if vendor == "postgresql":
+        return [
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN {body}RETURN NULL; END $$",
+            f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"CREATE TRIGGER {name} AFTER UPDATE OF path ON {table} FOR EACH ROW "
+            f"WHEN ({when}) EXECUTE FUNCTION {name}()",
+        ]
+    return [
+        f"DROP TRIGGER IF EXISTS {name}",
+        f"CREATE TRIGGER {name} AFTER UPDATE OF path ON {table} FOR EACH ROW WHEN {when} "
+        f"BEGIN {body}END",
+    ]
+
+
 def install_sql(vendor: str) -> list[str]:
     make = _postgresql if vendor == "postgresql" else _sqlite
-    statements = []
+    statements = _tree_sql(vendor)
     for source in SOURCES.values():
         for table, name, spec in _marks(source):
             statements += make(source.key, table, name, spec)

@@ -230,3 +230,17 @@ def test_a_year_is_read_from_twelve_rows(
     with CaptureQueriesContext(connection) as queries:
         assert value("activities.counted", tree.county) == 5
     assert len(queries) <= 2  # is anything stale? + the tally
+
+
+def test_a_village_that_moves_takes_its_figures_along(
+    tree: Tree, village: OrgUnit, make_activity: MakeActivity
+) -> None:
+    from jinguo.orgunits.services import orgunit_move
+
+    make_activity(village, dt.date(2014, 3, 8), counted=5)
+    first, second = tree.townships
+    assert value("activities.counted", first) == 5
+    orgunit_move(actor=None, unit=village, new_parent=second, on=dt.date(2014, 12, 1))
+    assert value("activities.counted", first) == 0
+    assert value("activities.counted", second) == 5
+    assert value("activities.counted", tree.county) == 5
