@@ -29,7 +29,7 @@ from jinguo.orgunits.models import Kind, OrgUnit
 from jinguo.people.choices import Category
 from jinguo.people.models import CategoryPeriod
 from jinguo.programmes.choices import BenefitKind, EnrolmentStatus
-from jinguo.programmes.models import Benefit, Enrolment, Loan, Programme
+from jinguo.programmes.models import Benefit, Enrolment, Loan, Programme, Project
 from jinguo.programmes.selectors import records_q
 
 PEOPLE = pgettext_lazy("measure", "people")
@@ -147,6 +147,27 @@ source(
             Column(_("term (months)"), "term_months"),
         ),
         order=("-disbursed_on", "-pk"),
+    )
+)
+source(
+    Source(
+        key="projects",
+        label=_("construction projects"),
+        model=Project,
+        unit=("site",),
+        start="programme__start",
+        depends=(Programme,),
+        about={"programme": "programme", "project": "pk"},
+        columns=(
+            Column(_("project"), "name"),
+            Column(_("programme"), "programme__name"),
+            Column(_("site"), "site__name"),
+            Column(_("budget (yuan)"), "budget"),
+            Column(_("floor area (m²)"), "floor_area"),
+            Column(_("rooms"), "rooms"),
+            Column(_("status"), "status"),
+        ),
+        order=("programme__start", "name"),
     )
 )
 ACTIVITY_COLUMNS = (
@@ -712,6 +733,54 @@ metric(
         _("Empty-nest mothers paired with a volunteer."),
         field="helped_person",
         filter=Q(kind=PairingKind.EMPTY_NEST),
+    )
+)
+
+metric(
+    Metric(
+        "projects.count",
+        _("Construction projects"),
+        LIVE,
+        "projects",
+        Count.RECORDS,
+        UNITS,
+        _("Buildings put up or under way in the programmes (dormitories, service halls)."),
+    )
+)
+metric(
+    Metric(
+        "projects.budget",
+        _("Investment in construction projects"),
+        LIVE,
+        "projects",
+        Count.SUM,
+        YUAN,
+        _("Budgets of the construction projects."),
+        field="budget",
+    )
+)
+metric(
+    Metric(
+        "projects.floor_area",
+        _("Floor area of construction projects"),
+        LIVE,
+        "projects",
+        Count.SUM,
+        pgettext_lazy("measure", "m²"),
+        _("Floor area of the buildings, in square metres."),
+        field="floor_area",
+    )
+)
+metric(
+    Metric(
+        "projects.rooms",
+        _("Rooms of construction projects"),
+        LIVE,
+        "projects",
+        Count.SUM,
+        pgettext_lazy("measure", "rooms"),
+        _("Rooms of the buildings."),
+        field="rooms",
     )
 )
 

@@ -144,7 +144,10 @@ def _day_path(source: Source, path: str) -> str:
 def _in_period(source: Source, period: Period) -> Q:
     if source.is_stock:
         day = min(period.last_day, timezone.localdate())
-        return Q(**{f"{_day_path(source, source.start)}__lte": day}) & (
+        held = Q(**{f"{_day_path(source, source.start)}__lte": day})
+        if not source.end:
+            return held
+        return held & (
             Q(**{f"{source.end}__isnull": True})
             | Q(**{f"{_day_path(source, source.end)}__gt": day})
         )
