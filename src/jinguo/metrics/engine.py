@@ -441,32 +441,48 @@ def _from_tally(
     return out
 
 
-def _from_cache(metric: Metric, unit: OrgUnit, period: Period, about: Mapping[str, int]) -> Decimal:
+def _from_cache(
+    metrics: list[Metric], units: Sequence[OrgUnit], period: Period, about: Mapping[str, int]
+) -> dict[tuple[str, int], Decimal]:
+    """Cached figures in one query; the missing ones computed (one query for the metrics of a
+    source and a unit) and kept."""
+    if not metrics:
+        return {}
     about_key = _about_key(about)
-    found = (
-        Cached.objects.filter(
-            metric=metric.key, unit=unit, start=period.start, end=period.end, about=about_key
-        )
-        .values_list("value", flat=True)
-        .first()
-    )
-    if found is not None:
-        return found
-    value = compute(metric.key, unit, period, about=about)
-    Cached.objects.bulk_create(
-        [
-            Cached(
-                metric=metric.key,
-                unit=unit,
-                start=period.start,
-                end=period.end,
-                about=about_key,
-                value=value,
+    found: dict[tuple[str, int], Decimal] = {
+        (metric, unit): value
+        for metric, unit, value in Cached.objects.filter(
+            metric__in=[m.key for m in metrics],
+            unit__in=[u.pk for u in units],
+            start=period.start,
+            end=period.end,
+            about=about_key,
+        ).values_list("metric", "unit", "value")
+    }
+    missing: dict[tuple[str, OrgUnit], list[Metric]] = defaultdict(list)
+    for unit in units:
+        for metric in metrics:
+            if (metric.key, unit.pk) not in found:
+                missing[(metric.source, unit)].append(metric)
+    kept = []
+    for (key, unit), wanted in missing.items():
+        aggregates = {f"m{i}": _aggregate(m) for i, m in enumerate(wanted)}
+        row = _facts(SOURCES[key], unit.path, period, about).aggregate(**aggregates)
+        for i, metric in enumerate(wanted):
+            value = Decimal(row[f"m{i}"] or 0)
+            found[(metric.key, unit.pk)] = value
+            kept.append(
+                Cached(
+                    metric=metric.key,
+                    unit=unit,
+                    start=period.start,
+                    end=period.end,
+                    about=about_key,
+                    value=value,
+                )
             )
-        ],
-        ignore_conflicts=True,
-    )
-    return value
+    Cached.objects.bulk_create(kept, ignore_conflicts=True)
+    return found
 
 
 def _values(
@@ -478,13 +494,10 @@ def _values(
     refresh(m.key for m in bases)
     tallied = [m for m in bases if additive(m) and not about]
     values: dict[tuple[str, int], Decimal | None] = dict(_from_tally(tallied, units, period))
-    for metric in bases:
-        if metric in tallied:
-            for unit in units:
-                values.setdefault((metric.key, unit.pk), ZERO)
-            continue
+    values.update(_from_cache([m for m in bases if m not in tallied], units, period, about))
+    for metric in tallied:
         for unit in units:
-            values[(metric.key, unit.pk)] = _from_cache(metric, unit, period, about)
+            values.setdefault((metric.key, unit.pk), ZERO)
     for key in keys:
         declared = METRICS[key]
         if isinstance(declared, Rate):
@@ -584,15 +597,24 @@ def columns(key: str) -> tuple[Column, ...]:
 
 
 def rows(queryset: QuerySet[Any], key: str) -> Iterator[list[Any]]:
+    """The values of the drill-down columns, read in chunks; coded values as their labels."""
     paths = [column.path for column in columns(key)]
-    for values in queryset.values_list(*paths):
-        yield [_display(value) for value in values]
+    choices = [_choices(queryset.model, path) for path in paths]
+    for values in queryset.values_list(*paths).iterator(chunk_size=2000):
+        yield [_display(value, labels) for value, labels in zip(values, choices, strict=True)]
 
 
-def _display(value: Any) -> Any:
+def _choices(model: Any, path: str) -> dict[Any, str]:
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+    return {value: str(label) for value, label in getattr(field, "flatchoices", ())}
+
+
+def _display(value: Any, labels: dict[Any, str]) -> Any:
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return value
+    return labels.get(value, value) if labels else value
 
 
 def describe(key: str) -> str:
