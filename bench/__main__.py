@@ -11,7 +11,12 @@ runs them on PostgreSQL instead of a fresh SQLite file.
     BENCH_PEOPLE=1000000      people in bench_people (default 100,000)
     BENCH_IMPORT_ROWS=1000000 people in the file bench_import imports (default 20,000)
     BENCH_IMPORT_FILES=DIR    keep bench_import's generated files in DIR and reuse them
-    BENCH_ONLY=people         run only the named benchmarks (subtree, audit, people, import)
+    BENCH_ONLY=people         run only the named benchmarks (subtree, audit, people, import,
+                              metrics)
+    BENCH_METRICS_PEOPLE=1000000 BENCH_METRICS_FACTS=10000000
+                              the metrics benchmark's scale (default 100,000 / 1,000,000;
+                              PostgreSQL only, in a database of its own, kept for the next run;
+                              BENCH_METRICS_REBUILD=1 builds it again)
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import bench_audit, bench_import, bench_people, bench_subtree
+    from bench import bench_audit, bench_import, bench_metrics, bench_people, bench_subtree
     from bench.harness import GoalRow, RateRow, Row, print_table
 
     benchmarks = {
@@ -42,6 +47,7 @@ def main() -> None:
         "audit": bench_audit,
         "people": bench_people,
         "import": bench_import,
+        "metrics": bench_metrics,
     }
     only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
     unknown = set(only) - set(benchmarks)

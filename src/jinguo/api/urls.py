@@ -24,6 +24,7 @@ from jinguo.api.donations import (
     handovers_router,
     places_router,
 )
+from jinguo.api.metrics import router as metrics_router
 from jinguo.api.orgunits import router as orgunits_router
 from jinguo.api.people import households_router
 from jinguo.api.people import router as people_router
@@ -48,6 +49,7 @@ api = NinjaAPI(
         "volunteer teams, volunteers and their hours, pairings, village visits and needs; "
         "donors, campaigns and donations, charity places with their stock and stock-takes, "
         "disbursements and hand-overs, "
+        "the declared metrics and their figures, "
         "of Jinguo (巾帼). "
         "Authenticate with `Bearer <token>`."
     ),
@@ -79,6 +81,7 @@ api.add_router("/donations", donations_router)
 api.add_router("/charity-places", places_router)
 api.add_router("/disbursements", disbursements_router)
 api.add_router("/handovers", handovers_router)
+api.add_router("/metrics", metrics_router)
 
 
 def _bilingual(code: str, zh: str, en: str) -> dict[str, str | None]:

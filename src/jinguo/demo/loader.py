@@ -58,6 +58,7 @@ from jinguo.demo import activities, donations, people, places, programmes
 from jinguo.demo.places import Org, Township
 from jinguo.orgunits.models import Kind, OrgUnit
 from jinguo.orgunits.services import orgunit_create, orgunit_merge
+from jinguo.reports.defaults import county_copy_load
 
 DEMO_PASSWORD: Final = "Naiman-2014"  # noqa: S105 - published demo password, demo data only
 
@@ -346,6 +347,7 @@ def _load_people_and_programmes(
     given = programmes.load_programmes() if with_programmes else None
     happened = activities.load()
     aid = donations.load()
+    _load_paragraphs()
     return aid.added_to(
         replace(
             result,
@@ -360,6 +362,13 @@ def _load_people_and_programmes(
     )
 
 
+def _load_paragraphs() -> None:
+    """The banner's own words for its annual summary: the 2014 summary's sentences with its
+    figures as placeholders (`jinguo.reports.defaults.NAIMAN_2014`)."""
+    banner = OrgUnit.objects.get(code=places.COUNTY_CODE)
+    county_copy_load(banner)
+
+
 def load_demo() -> LoadResult:
     """Load the demo in one transaction, unless it is already there; a database that has the
     tree but not the people, the programmes, the activities or the donations gets what it
@@ -370,6 +379,8 @@ def load_demo() -> LoadResult:
         has_people = people.people_loaded()
         has_programmes = has_people and programmes.programmes_loaded()
         if has_programmes and activities.activities_loaded() and donations.donations_loaded():
+            with transaction.atomic():
+                _load_paragraphs()  # a database loaded before the summary had its paragraphs
             return LoadResult(loaded=False)
         with transaction.atomic():
             result = _load_people_and_programmes(

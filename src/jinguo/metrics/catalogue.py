@@ -23,7 +23,7 @@ from jinguo.activities.models import (
     Volunteer,
 )
 from jinguo.donations.choices import GiftKind
-from jinguo.donations.models import Disbursement, Donation
+from jinguo.donations.models import Disbursement, Donation, HandOver
 from jinguo.metrics.registry import Area, Column, Count, Metric, Rate, Source, metric, source
 from jinguo.orgunits.models import Kind, OrgUnit
 from jinguo.people.choices import Category
@@ -173,7 +173,7 @@ source(
 ACTIVITY_COLUMNS = (
     Column(_("date"), "activity__start"),
     Column(_("activity"), "activity__title"),
-    Column(_("place"), "activity__place__name"),
+    Column(pgettext_lazy("activity", "place"), "activity__place__name"),
     Column(_("recorded by"), "activity__owner__name"),
 )
 source(
@@ -188,7 +188,7 @@ source(
             Column(_("date"), "start"),
             Column(_("title"), "title"),
             Column(_("kind"), "kind"),
-            Column(_("place"), "place__name"),
+            Column(pgettext_lazy("activity", "place"), "place__name"),
             Column(_("recorded by"), "owner__name"),
             Column(_("spending (yuan)"), "spending"),
             Column(_("value of goods given (yuan)"), "in_kind_value"),
@@ -307,6 +307,26 @@ source(
     )
 )
 PLACE = ("place", "campaign__place")
+source(
+    Source(
+        key="handovers",
+        label=_("hand-overs of donations"),
+        model=HandOver,
+        unit=("owner",),
+        date="on",
+        about={"campaign": "campaign", "place": "campaign__place"},
+        columns=(
+            Column(_("date"), "on"),
+            Column(_("campaign"), "campaign__name"),
+            Column(_("what was handed over"), "description"),
+            Column(_("amount (yuan)"), "amount"),
+            Column(_("handed over by"), "handed_by"),
+            Column(_("received by"), "received_by"),
+            Column(_("notary"), "notary"),
+        ),
+        order=("-on", "-pk"),
+    )
+)
 source(
     Source(
         key="donations",
@@ -581,6 +601,31 @@ metric(
         field="amount",
         filter=Q(kind=GiftKind.CASH),
         headline=True,
+    )
+)
+metric(
+    Metric(
+        "donations.goods_value",
+        _("Value of goods donated"),
+        LIVE,
+        "donations",
+        Count.SUM,
+        YUAN,
+        _("Estimated value of the goods received."),
+        field="amount",
+        filter=Q(kind=GiftKind.GOODS),
+    )
+)
+metric(
+    Metric(
+        "handovers.amount",
+        _("Money handed over"),
+        LIVE,
+        "handovers",
+        Count.SUM,
+        YUAN,
+        _("Money of a campaign handed over to those who use it, before witnesses or a notary."),
+        field="amount",
     )
 )
 metric(

@@ -41,8 +41,8 @@ from django.utils.translation import gettext_lazy
 
 from jinguo.core.errors import refuse
 from jinguo.metrics import periods
-from jinguo.metrics.models import Cached, Counted, Stale, Tally
-from jinguo.metrics.periods import Period
+from jinguo.metrics.models import ALL_MONTHS, Cached, Counted, Stale, Tally
+from jinguo.metrics.periods import Period, next_month
 from jinguo.metrics.registry import (
     METRICS,
     SOURCES,
@@ -224,9 +224,9 @@ def _metrics_of(source: Source) -> list[Metric]:
     return [m for m in METRICS.values() if isinstance(m, Metric) and m.source == source.key]
 
 
-def _retally(source: Source, units: set[int] | None) -> None:
-    """Count again the own figures of `units` (all when None) and carry the differences up
-    the tree."""
+def _retally(source: Source, units: set[int] | None, month: dt.date | None = None) -> None:
+    """Count again the own figures of `units` (all when None), in `month` (all when None), and
+    carry the differences up the tree."""
     metrics = [m for m in _metrics_of(source) if additive(m)]
     if not metrics:
         return
@@ -235,24 +235,31 @@ def _retally(source: Source, units: set[int] | None) -> None:
     )
     if units is not None:
         facts = facts.filter(_unit__in=units)
+    if month is not None:
+        facts = facts.filter(
+            _on_or_after(source, source.date, month)
+            & _before(source, source.date, next_month(month))
+        )
     aggregates = {f"m{i}": _aggregate(m) for i, m in enumerate(metrics)}
     new: dict[tuple[str, int, dt.date], Decimal] = {}
     for row in facts.values("_unit", "_month").annotate(**aggregates).order_by():
         if row["_unit"] is None:
             continue
-        month = row["_month"]
-        if isinstance(month, dt.datetime):
-            month = month.date()
+        first = row["_month"]
+        if isinstance(first, dt.datetime):
+            first = first.date()
         for i, metric in enumerate(metrics):
             value = Decimal(row[f"m{i}"] or 0)
             if value:
-                new[(metric.key, row["_unit"], month)] = value
+                new[(metric.key, row["_unit"], first)] = value
     if units is None:
         _replace(metrics, new)
         return
     kept = Tally.objects.filter(metric__in=[m.key for m in metrics], unit_id__in=units).exclude(
         own=0
     )
+    if month is not None:
+        kept = kept.filter(month=month)
     old = {(t.metric, t.unit_id, t.month): t.own for t in kept}
     changes = {
         cell: new.get(cell, ZERO) - old.get(cell, ZERO)
@@ -311,8 +318,10 @@ def _apply(changes: dict[tuple[str, int, dt.date], Decimal], new: dict[Any, Deci
     Tally.objects.bulk_create(created, batch_size=500)
 
 
-def _forget(source: Source, units: set[int] | None) -> None:
-    """Drop the cached figures that records of `units` (all when None) may change."""
+def _forget(source: Source, units: set[int] | None, month: dt.date | None = None) -> None:
+    """Drop the cached figures that records of `units` (all when None) in `month` (any when
+    None) may change: those of the units and the units above them, over a period that holds
+    the month."""
     keys = [m.key for m in _metrics_of(source) if not additive(m)]
     if not keys:
         return
@@ -320,6 +329,8 @@ def _forget(source: Source, units: set[int] | None) -> None:
     if units is not None:
         above = {a for chain in _ancestry(units).values() for a in chain}
         cached = cached.filter(unit_id__in=above)
+    if month is not None:
+        cached = cached.filter(start__lt=next_month(month), end__gt=month)
     cached.delete()
 
 
@@ -369,16 +380,19 @@ def refresh(keys: Iterable[str] | None = None) -> None:
             if connection.features.has_select_for_update
             else Stale.objects.filter(source__in=wanted)
         )
-        by_source: dict[str, set[int]] = defaultdict(set)
+        changed: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
         for mark in marks:
-            by_source[mark.source].add(mark.unit_id)
-        for key, units in by_source.items():
+            changed[(mark.source, mark.month)].add(mark.unit_id)
+        for (key, month), units in sorted(changed.items()):
             source = SOURCES.get(key)
             if source is None:
                 continue
-            changed = None if WHOLE in units else units
-            _retally(source, changed)
-            _forget(source, changed)
+            if WHOLE in units:
+                _retally(source, None)
+                _forget(source, None)
+            else:
+                _retally(source, units, None if month == ALL_MONTHS else month)
+                _forget(source, units, None if month == ALL_MONTHS else month)
         for chunk in _chunks(marks, 200):
             seen = Q(pk__in=[])
             for mark in chunk:

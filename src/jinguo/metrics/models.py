@@ -20,6 +20,7 @@ their unit changes.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -44,23 +45,33 @@ class Tally(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["metric", "unit", "month"], name="tally_cell_unique")
         ]
+        # Which villages recorded something in a month (reporting completeness).
+        indexes = [
+            models.Index(fields=["month", "unit"], include=["total"], name="tally_month_unit")
+        ]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.unit_id} {self.month:%Y-%m}: {self.total}"
 
 
+ALL_MONTHS = dt.date(1, 1, 1)
+
+
 class Stale(models.Model):
     source = models.CharField(max_length=40)
     unit_id = models.BigIntegerField()
+    month = models.DateField(default=ALL_MONTHS)  # ALL_MONTHS: every month of the unit
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["source", "unit_id"], name="stale_mark_unique")
+            models.UniqueConstraint(
+                fields=["source", "unit_id", "month"], name="stale_mark_month_unique"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.source} {self.unit_id} v{self.version}"
+        return f"{self.source} {self.unit_id} {self.month} v{self.version}"
 
 
 class Cached(models.Model):

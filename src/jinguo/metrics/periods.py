@@ -69,7 +69,7 @@ class Period:
         if match := _QUARTER.match(self.key):
             return _("Q%(quarter)s %(year)s") % {"quarter": match[2], "year": year}
         if _MONTH.match(self.key):
-            return _("%(year)s-%(month)02d") % {"year": year, "month": self.start.month}
+            return _("%(year)s, month %(month)s") % {"year": year, "month": self.start.month}
         return _("%(start)s to %(end)s") % {"start": self.start, "end": self.last_day}
 
     def months(self) -> Iterator[dt.date]:

@@ -10,8 +10,10 @@ PostgreSQL runs one statement-level trigger per statement over its transition ta
 which has only row triggers, one per row.
 
 Triggers are (re)installed after every `migrate` and dropped before one, so that migrations
-rebuilding a table never trip over them; installing marks every source as changed, so the
-first read counts again whatever happened while they were off.
+rebuilding a table never trip over them; a migrate that applied migrations marks every source
+as changed, so the first read counts again whatever happened while they were off. A mark
+carries the month of the record's date when the date is a column of the record (a benefit's
+day), so that only that month is counted again; otherwise it stands for every month.
 """
 
 # ruff: noqa: S608 - the SQL is built from model metadata and declared keys, never from input
@@ -23,7 +25,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model
+from django.db.models import DateField, DateTimeField, Model
 from django.db.models.signals import post_migrate, pre_migrate
 from django.dispatch import receiver
 
@@ -31,6 +33,7 @@ from jinguo.metrics.registry import SOURCES, Source
 from jinguo.orgunits.models import OrgUnit
 
 STALE = "metrics_stale"
+ALL_MONTHS = "0001-01-01"  # a mark for every month of the unit
 PREFIX = "metrics_mark_"
 
 
@@ -82,86 +85,113 @@ def _unit_on_hop(columns: str, row: str) -> str:
     return names[0] if len(names) == 1 else f"COALESCE({', '.join(names)})"
 
 
-def _upsert(key: str, select: str) -> str:
+def _upsert(select: str) -> str:
+    """Insert (source, unit, month, version) rows, bumping the version of marks already there."""
     return (
-        f"INSERT INTO {STALE} (source, unit_id, version) {select} "
-        f"ON CONFLICT (source, unit_id) DO UPDATE SET version = {STALE}.version + 1"
+        f"INSERT INTO {STALE} (source, unit_id, month, version) {select} "
+        f"ON CONFLICT (source, unit_id, month) DO UPDATE SET version = {STALE}.version + 1"
     )
 
 
-def _marks(source: Source) -> Iterator[tuple[str, str, dict[str, str]]]:
-    """(table, name, {event: unit SQL over a row alias}) for every trigger of a source; the unit
-    SQL has a ``{row}`` hole."""
-    table = source.model._meta.db_table
-    yield table, f"{PREFIX}{source.key}", {"unit": _unit_sql(source, "{row}")}
+def _all_months(vendor: str) -> str:
+    return f"'{ALL_MONTHS}'::date" if vendor == "postgresql" else f"'{ALL_MONTHS}'"
+
+
+def _whole(key: str, vendor: str) -> str:
+    return _upsert(f"SELECT '{key}', 0, {_all_months(vendor)}, 1 WHERE 1 = 1")
+
+
+@dataclass(frozen=True)
+class _Mark:
+    table: str
+    name: str
+    unit: str  # SQL of the unit, with a {row} hole
+    month: str = ""  # the date column whose month changed, on the row itself; "" for all months
+    update_only: bool = False
+
+
+def _marks(source: Source) -> Iterator[_Mark]:
+    """Every trigger a source needs: on its table, on the table its unit is reached through, on
+    each table its filters read."""
+    date: Any = (
+        source.model._meta.get_field(source.date)
+        if source.date and "__" not in source.date
+        else None
+    )
+    month = (
+        date.column if isinstance(date, DateField) and not isinstance(date, DateTimeField) else ""
+    )
+    yield _Mark(
+        source.model._meta.db_table, f"{PREFIX}{source.key}", _unit_sql(source, "{row}"), month
+    )
     hop = _hop(source)
     if hop is not None:
         hop_model, columns = hop
-        yield (
+        yield _Mark(
             hop_model._meta.db_table,
             f"{PREFIX}{source.key}_hop",
-            {"unit": _unit_on_hop(columns, "{row}"), "update_only": "1"},
+            _unit_on_hop(columns, "{row}"),
+            update_only=True,
         )
     for model in source.depends:
-        yield (
-            model._meta.db_table,
-            f"{PREFIX}{source.key}_dep_{model._meta.db_table}",
-            {
-                "unit": "0",
-                "update_only": "1",
-            },
-        )
+        table = model._meta.db_table
+        yield _Mark(table, f"{PREFIX}{source.key}_dep_{table}", "0", update_only=True)
 
 
-def _sqlite(key: str, table: str, name: str, spec: dict[str, str]) -> list[str]:
+def _month_sql(vendor: str, mark: _Mark, row: str) -> str:
+    if not mark.month:
+        return _all_months(vendor)
+    column = f'{row}."{mark.month}"'
+    if vendor == "postgresql":
+        return f"date_trunc('month', {column})::date"
+    return f"date({column}, 'start of month')"
+
+
+def _sqlite(key: str, mark: _Mark) -> list[str]:
     statements = []
-    events = ["UPDATE"] if spec.get("update_only") else ["INSERT", "UPDATE", "DELETE"]
+    events = ["UPDATE"] if mark.update_only else ["INSERT", "UPDATE", "DELETE"]
     for event in events:
         rows = {"INSERT": ["NEW"], "UPDATE": ["OLD", "NEW"], "DELETE": ["OLD"]}[event]
         body = "".join(
             _upsert(
-                key,
-                f"SELECT '{key}', u, 1 FROM (SELECT {spec['unit'].format(row=row)} AS u) "
-                "WHERE u IS NOT NULL",
+                f"SELECT '{key}', u, m, 1 FROM (SELECT {mark.unit.format(row=row)} AS u, "
+                f"{_month_sql('sqlite', mark, row)} AS m) WHERE u IS NOT NULL"
             )
             + "; "
             for row in rows
         )
-        statements.append(f"DROP TRIGGER IF EXISTS {name}_{event.lower()}")
+        trigger = f"{mark.name}_{event.lower()}"
+        statements.append(f"DROP TRIGGER IF EXISTS {trigger}")
         statements.append(
-            f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} "
-            f"FOR EACH ROW BEGIN {body}END"
+            f"CREATE TRIGGER {trigger} AFTER {event} ON {mark.table} FOR EACH ROW BEGIN {body}END"
         )
     return statements
 
 
-def _postgresql(key: str, table: str, name: str, spec: dict[str, str]) -> list[str]:
+def _postgresql(key: str, mark: _Mark) -> list[str]:
     statements = []
-    events = ["UPDATE"] if spec.get("update_only") else ["INSERT", "UPDATE", "DELETE"]
+    events = ["UPDATE"] if mark.update_only else ["INSERT", "UPDATE", "DELETE"]
     for event in events:
         tables = {
             "INSERT": ["new_rows"],
             "UPDATE": ["old_rows", "new_rows"],
             "DELETE": ["old_rows"],
         }[event]
-        unit = spec["unit"].format(row="r")
-        # One upsert per unit even when it is in both the old and the new rows of an update.
-        rows = " UNION ".join(f"SELECT {unit} AS u FROM {t} r" for t in tables)
-        body = (
-            _upsert(key, f"SELECT DISTINCT '{key}', u, 1 FROM ({rows}) s WHERE u IS NOT NULL")
-            + "; "
-        )
+        unit, month = mark.unit.format(row="r"), _month_sql("postgresql", mark, "r")
+        # One upsert per unit and month even when it is in both the old and the new rows.
+        rows = " UNION ".join(f"SELECT {unit} AS u, {month} AS m FROM {t} r" for t in tables)
+        body = _upsert(f"SELECT DISTINCT '{key}', u, m, 1 FROM ({rows}) s WHERE u IS NOT NULL")
         referencing = " ".join(
             f"{'OLD' if t == 'old_rows' else 'NEW'} TABLE AS {t}" for t in tables
         )
-        function = f"{name}_{event.lower()}"
+        function = f"{mark.name}_{event.lower()}"
         statements.append(
             f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN {body}RETURN NULL; END $$"
+            f"$$ BEGIN {body}; RETURN NULL; END $$"
         )
-        statements.append(f"DROP TRIGGER IF EXISTS {function} ON {table}")
+        statements.append(f"DROP TRIGGER IF EXISTS {function} ON {mark.table}")
         statements.append(
-            f"CREATE TRIGGER {function} AFTER {event} ON {table} REFERENCING {referencing} "
+            f"CREATE TRIGGER {function} AFTER {event} ON {mark.table} REFERENCING {referencing} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
         )
     return statements
@@ -171,7 +201,7 @@ def _tree_sql(vendor: str) -> list[str]:
     """A unit moved: every total above it is wrong, so every source is counted again."""
     name = f"{PREFIX}tree"
     table = OrgUnit._meta.db_table
-    body = "".join(_upsert(key, f"SELECT '{key}', 0, 1 WHERE 1 = 1") + "; " for key in SOURCES)
+    body = "".join(_whole(key, vendor) + "; " for key in SOURCES)
     when = "OLD.path <> NEW.path"
     if vendor == "postgresql":
         return [
@@ -192,8 +222,8 @@ def install_sql(vendor: str) -> list[str]:
     make = _postgresql if vendor == "postgresql" else _sqlite
     statements = _tree_sql(vendor)
     for source in SOURCES.values():
-        for table, name, spec in _marks(source):
-            statements += make(source.key, table, name, spec)
+        for mark in _marks(source):
+            statements += make(source.key, mark)
     return statements
 
 
@@ -223,13 +253,15 @@ def drop(conn: BaseDatabaseWrapper = connection) -> None:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
 
 
-def install(conn: BaseDatabaseWrapper = connection) -> None:
+def install(conn: BaseDatabaseWrapper = connection, *, recount: bool = True) -> None:
+    """Install the triggers; with `recount`, mark every source as wholly changed."""
     drop(conn)
     with conn.cursor() as cursor:
         for statement in install_sql(conn.vendor):
             cursor.execute(statement)
-        for key in SOURCES:
-            cursor.execute(_upsert(key, f"SELECT '{key}', 0, 1 WHERE 1 = 1"))
+        if recount:
+            for key in SOURCES:
+                cursor.execute(_whole(key, conn.vendor))
 
 
 @receiver(pre_migrate)
@@ -247,4 +279,5 @@ def _after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
 
         conn = connections[using]
         if STALE in conn.introspection.table_names():
-            install(conn)
+            # A migrate that applied nothing changed no record: no need to count again.
+            install(conn, recount=kwargs.get("plan") != [])

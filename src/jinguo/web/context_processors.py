@@ -8,11 +8,13 @@ from jinguo.accounts.roles import Perm
 from jinguo.orgunits import access
 from jinguo.web.navigation import (
     ACTIVITY_PAGES,
+    DASHBOARD_PAGES,
     DONATION_PAGES,
     IMPORT_PAGES,
     PAIRING_PAGES,
     PEOPLE_PAGES,
     PROGRAMME_PAGES,
+    SUMMARY_PAGES,
     VILLAGE_PAGES,
     VOLUNTEER_PAGES,
     WORK_AREAS,
@@ -25,6 +27,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "work_areas": WORK_AREAS,
+        "dashboard_pages": DASHBOARD_PAGES,
+        "summary_pages": SUMMARY_PAGES,
         "people_pages": PEOPLE_PAGES,
         "import_pages": IMPORT_PAGES,
         "programme_pages": PROGRAMME_PAGES,

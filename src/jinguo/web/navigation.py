@@ -67,6 +67,23 @@ WORK_AREAS: tuple[WorkArea, ...] = (
 )
 WORK_AREAS_BY_KEY = {area.key: area for area in WORK_AREAS}
 
+# The pages under "Dashboard" (统计看板): the key figures, their targets and each figure's
+# drill-down.
+DASHBOARD_PAGES = frozenset({"dashboard", "dashboard_targets", "figure"})
+
+# The pages under "Work summary" (工作总结): the summary, its snapshots and its paragraphs.
+SUMMARY_PAGES = frozenset(
+    {
+        "summary",
+        "summary_view",
+        "snapshot_detail",
+        "snapshot_changes",
+        "paragraph_index",
+        "paragraph_edit",
+        "paragraph_create",
+    }
+)
+
 # The pages under "People" (人员) in the navigation: the registry and what hangs off a person.
 PEOPLE_PAGES = frozenset(
     {

@@ -5,11 +5,14 @@ from jinguo.web.views import (
     account,
     activities,
     audit,
+    dashboard,
     exports,
     home,
     imports,
     people,
     programmes,
+    summary,
+    tables,
     units,
     users,
 )
@@ -17,6 +20,15 @@ from jinguo.web.views import (
 urlpatterns = [
     path("", home.home, name="home"),
     path("areas/<slug:key>/", home.work_area, name="work_area"),
+    # The dashboard (统计看板), its targets, and the drill-down behind every figure.
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/targets/", dashboard.dashboard_targets, name="dashboard_targets"),
+    path("figures/<str:key>/", dashboard.figure, name="figure"),
+    path("figures/<str:key>/export/", dashboard.figure_export, name="figure_export"),
+    # Statistical tables (统计报表): on screen and as .xlsx in the government layout.
+    path("reports/tables/", tables.table_index, name="tables"),
+    path("reports/tables/<slug:key>/", tables.table_detail, name="table"),
+    path("reports/tables/<slug:key>/xlsx", tables.table_xlsx_download, name="table_xlsx"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -267,6 +279,44 @@ urlpatterns = [
     path("villages/", activities.village_board, name="village_board"),
     path("villages/visits/new/", activities.visit_create, name="visit_create"),
     path("villages/needs/<int:need_id>/", activities.need_detail, name="need_detail"),
+    # The annual work summary (工作总结): generate, download, snapshots, paragraphs.
+    path("reports/summary/", summary.summary_index, name="summary"),
+    path("reports/summary/<int:unit_id>/<str:period>/", summary.summary_view, name="summary_view"),
+    path(
+        "reports/summary/<int:unit_id>/<str:period>/download/",
+        summary.summary_download,
+        name="summary_download",
+    ),
+    path(
+        "reports/summary/<int:unit_id>/<str:period>/snapshot/",
+        summary.snapshot_create,
+        name="snapshot_create",
+    ),
+    path("reports/snapshots/<int:snapshot_id>/", summary.snapshot_detail, name="snapshot_detail"),
+    path(
+        "reports/snapshots/<int:snapshot_id>/docx/",
+        summary.snapshot_download,
+        name="snapshot_download",
+    ),
+    path(
+        "reports/snapshots/<int:snapshot_id>/changes/",
+        summary.snapshot_changes,
+        name="snapshot_changes",
+    ),
+    path("reports/paragraphs/<int:unit_id>/", summary.paragraph_index, name="paragraph_index"),
+    path(
+        "reports/paragraphs/<int:unit_id>/new/", summary.paragraph_create, name="paragraph_create"
+    ),
+    path(
+        "reports/paragraphs/<int:unit_id>/<slug:key>/",
+        summary.paragraph_edit,
+        name="paragraph_edit",
+    ),
+    path(
+        "reports/paragraphs/<int:unit_id>/<slug:key>/reset/",
+        summary.paragraph_reset,
+        name="paragraph_reset",
+    ),
     # Donations (捐赠) and the public transparency page (公示): web/urls_donations.py.
     path("", include("jinguo.web.urls_donations")),
 ]

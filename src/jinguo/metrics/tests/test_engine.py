@@ -244,3 +244,30 @@ def test_a_village_that_moves_takes_its_figures_along(
     assert value("activities.counted", first) == 0
     assert value("activities.counted", second) == 5
     assert value("activities.counted", tree.county) == 5
+
+
+def test_a_write_drops_only_the_cached_figures_of_its_month(
+    tree: Tree, village: OrgUnit, make_activity: MakeActivity, make_person: MakePerson
+) -> None:
+    wang = make_person("王芳")
+    make_activity(village, dt.date(2014, 3, 8), people=(wang,))
+    for period in (periods.year(2013), periods.year(2014), periods.month(2014, 3)):
+        engine.figure("activities.participants", tree.county, period)
+    assert Stale.objects.filter(month=dt.date(2014, 3, 1)).count() == 0
+    make_activity(village, dt.date(2014, 5, 1), people=(make_person("李娜"),))
+    assert set(Stale.objects.values_list("month", flat=True)) >= {dt.date(2014, 5, 1)}
+    engine.refresh()
+    kept = set(Cached.objects.values_list("start", "end"))
+    assert (dt.date(2013, 1, 1), dt.date(2014, 1, 1)) in kept  # 2013 cannot have changed
+    assert (dt.date(2014, 3, 1), dt.date(2014, 4, 1)) in kept  # nor March
+    assert (dt.date(2014, 1, 1), dt.date(2015, 1, 1)) not in kept
+    assert value("activities.participants", tree.county) == 2
+    assert value("activities.participants", tree.county, periods.month(2014, 3)) == 1
+
+
+def test_a_migrate_that_applies_nothing_marks_nothing() -> None:
+    from django.core.management import call_command
+
+    engine.refresh()
+    call_command("migrate", verbosity=0)
+    assert not Stale.objects.exists()

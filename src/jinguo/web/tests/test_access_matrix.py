@@ -1711,6 +1711,58 @@ UNIT_MATRIX: dict[str, UnitRoute] = {
     "api:record_handover": _entry(
         kwargs=lambda w: {}, calls=(Call("post", 201, _api_don_handover),)
     ),
+    # The dashboard (统计看板) of the target village, the drill-down of a figure and its export,
+    # and the figures over the API: anyone who sees the unit, given as a query parameter.
+    # Targets are set by the county (APPROVE); the township chair sees them, may not set them.
+    "dashboard": UnitRoute(
+        kwargs=lambda w: {},
+        calls=(Call("get", 200, lambda w: {"unit": w.target.pk, "period": "2015"}),),
+        role=Role.COUNTY_STAFF,
+    ),
+    "figure": UnitRoute(
+        kwargs=lambda w: {"key": "activities.count"},
+        calls=(Call("get", 200, lambda w: {"unit": w.target.pk, "period": "2015"}),),
+        role=Role.COUNTY_STAFF,
+    ),
+    "figure_export": UnitRoute(
+        kwargs=lambda w: {"key": "activities.count"},
+        calls=(Call("get", 200, lambda w: {"unit": w.target.pk, "period": "2015", "fmt": "csv"}),),
+        role=Role.COUNTY_STAFF,
+    ),
+    "dashboard_targets": _setup(
+        kwargs=lambda w: {},
+        calls=(
+            Call("get", 200, lambda w: {"unit": w.target.pk, "year": "2015"}),
+            Call(
+                "post",
+                302,
+                lambda w: {"unit": w.target.pk, "year": "2015", "activities.count": "12"},
+            ),
+        ),
+    ),
+    "api:get_metric_figures": UnitRoute(
+        kwargs=lambda w: {},
+        calls=(
+            Call(
+                "get",
+                200,
+                lambda w: {"keys": "activities.count", "unit": w.target.pk, "period": "2015"},
+            ),
+        ),
+        role=Role.COUNTY_STAFF,
+    ),
+    # Statistical tables (统计报表) of the target village, on screen and as .xlsx: anyone who sees
+    # the unit; the unit is a query parameter, checked through scope like a path.
+    "table": UnitRoute(
+        kwargs=lambda w: {"key": "organisation"},
+        calls=(Call("get", 200, lambda w: {"unit": w.target.pk, "period": "2015"}),),
+        role=Role.COUNTY_STAFF,
+    ),
+    "table_xlsx": UnitRoute(
+        kwargs=lambda w: {"key": "activities"},
+        calls=(Call("get", 200, lambda w: {"unit": w.target.pk, "period": "2015"}),),
+        role=Role.COUNTY_STAFF,
+    ),
 }
 
 # The roles of GLOBAL_MATRIX, and where each holds its grant.
@@ -1728,6 +1780,10 @@ API_FOR_EVERYONE: dict[str, Outcome] = {"anonymous": 401, **SIGNED_IN}
 
 GLOBAL_MATRIX: dict[str, GlobalRoute] = {
     "home": GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE),
+    # The catalogue of metrics describes figures, not data: for every signed-in script.
+    "api:list_metrics": GlobalRoute(calls=(Call("get", 200),), expect=API_FOR_EVERYONE),
+    # The list of statistical tables: for her own unit; empty without a grant.
+    "tables": GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE),
     "work_area": GlobalRoute(
         kwargs=lambda w: {"key": "organisation"},
         calls=(Call("get", 200),),
@@ -2030,6 +2086,102 @@ OWNER_MATRIX: dict[str, OwnerRoute] = {
     "duplicate_scan_progress": OwnerRoute(kwargs=_own_scan, calls=(Call("get", 200),)),
 }
 
+
+# --- the annual work summary (工作总结) of the target village -------------------------------------
+#
+# Read by whoever views the village; stored (snapshot) by whoever enters records there; its
+# paragraphs edited by whoever approves there (the county administrator), not the township
+# chair, who sees the village. Imports are local, so that this block stays apart.
+
+
+def _sum_unit(world: World) -> dict[str, Any]:
+    return {"unit_id": world.target.pk, "period": "2015"}
+
+
+def _sum_snapshot(world: World) -> dict[str, Any]:
+    from jinguo.reports.summary import snapshot_create
+
+    snapshot = snapshot_create(actor=None, unit=world.target, year=2015)
+    return {"snapshot_id": snapshot.pk}
+
+
+def _sum_paragraph(world: World) -> dict[str, Any]:
+    return {"unit_id": world.target.pk, "key": "loans"}
+
+
+def _sum_own_paragraph(world: World) -> dict[str, Any]:
+    from jinguo.reports.services import paragraph_write
+
+    paragraph_write(
+        actor=None,
+        unit=world.target,
+        key="loans",
+        section="prosperity",
+        kind="item",
+        order=20,
+        heading="贷款",
+        text="{loans.count}",
+        active=True,
+    )
+    return _sum_paragraph(world)
+
+
+def _sum_words(world: World) -> dict[str, Any]:
+    from jinguo.reports.defaults import defaults_sync
+    from jinguo.reports.models import Paragraph
+
+    defaults_sync()
+    base = Paragraph.objects.get(owner=None, key="loans")
+    return {
+        "heading": "贷款",
+        "text": "本村{loans.count}笔。",
+        "order": "20",
+        "active": "on",
+        "base_id": base.pk,
+        "base_version": base.version,
+    }
+
+
+def _sum_approve(**kwargs: Any) -> UnitRoute:
+    return UnitRoute(role=Role.COUNTY_ADMIN, weak_role=Role.TOWNSHIP_CHAIR, weak=403, **kwargs)
+
+
+UNIT_MATRIX.update(
+    {
+        "summary_view": _reading(_sum_unit),
+        "summary_download": _reading(_sum_unit),
+        "snapshot_create": UnitRoute(
+            kwargs=_sum_unit,
+            calls=(Call("post", 302, lambda w: {"note": "初稿"}),),
+            role=Role.VILLAGE_DIRECTOR,
+            weak_role=Role.AUDITOR,
+            weak=403,
+        ),
+        "snapshot_detail": _reading(_sum_snapshot),
+        "snapshot_download": _reading(_sum_snapshot),
+        "snapshot_changes": _reading(_sum_snapshot),
+        "paragraph_index": _sum_approve(
+            kwargs=lambda w: {"unit_id": w.target.pk}, calls=(Call("get", 200),)
+        ),
+        "paragraph_create": _sum_approve(
+            kwargs=lambda w: {"unit_id": w.target.pk},
+            calls=(
+                Call("get", 200),
+                Call(
+                    "post",
+                    302,
+                    lambda w: {"section": "closing", "heading": "结语", "text": "", "order": "100"},
+                ),
+            ),
+        ),
+        "paragraph_edit": _sum_approve(
+            kwargs=_sum_paragraph, calls=(Call("get", 200), Call("post", 302, _sum_words))
+        ),
+        "paragraph_reset": _sum_approve(kwargs=_sum_own_paragraph, calls=(Call("post", 302),)),
+    }
+)
+GLOBAL_MATRIX["summary"] = GlobalRoute(calls=(Call("get", 200),), expect=PAGE_FOR_EVERYONE)
+
 COVERED = {**PUBLIC, **UNIT_MATRIX, **GLOBAL_MATRIX, **OWNER_MATRIX}
 
 
@@ -2114,7 +2266,7 @@ def request(
     if is_api(name):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         if call.method == "get":
-            return client.get(url, headers=headers)
+            return client.get(url, data, headers=headers)
         return method(url, json.dumps(data), content_type="application/json", headers=headers)
     return method(url, data)
 
