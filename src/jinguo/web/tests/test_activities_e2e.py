@@ -16,11 +16,10 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from jinguo.accounts.roles import Role
 from jinguo.activities import services
@@ -41,30 +40,6 @@ SHOTS = Path("/tmp/shots")  # noqa: S108 - looked at by hand after a run
 WANG_PHONE = "13904751234"
 # The page polls every few seconds; allow two rounds and some.
 POLLED = 15_000
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _audit_triggers_back(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    if shell._lifted:
-        with django_db_blocker.unblock():
-            shell._set_audit_triggers(on=True)
-
-
-@pytest.fixture
-def site(transactional_db: None, live_server: Any) -> Iterator[str]:
-    yield str(live_server.url)
-    shell._set_audit_triggers(on=False)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shell.CHROMIUM, args=shell.CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

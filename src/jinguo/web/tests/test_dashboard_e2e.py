@@ -13,13 +13,11 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from python_calamine import CalamineWorkbook
 
 from jinguo.accounts.roles import Role
@@ -36,30 +34,6 @@ pytestmark = pytest.mark.e2e
 
 SHOTS = Path("/tmp/shots")  # noqa: S108 - looked at by hand after a run
 KEY = "activities.count"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _audit_triggers_back(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    if shell._lifted:
-        with django_db_blocker.unblock():
-            shell._set_audit_triggers(on=True)
-
-
-@pytest.fixture
-def site(transactional_db: None, live_server: Any) -> Iterator[str]:
-    yield str(live_server.url)
-    shell._set_audit_triggers(on=False)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shell.CHROMIUM, args=shell.CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def shot(page: Page, name: str) -> None:

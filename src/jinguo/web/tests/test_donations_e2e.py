@@ -17,10 +17,9 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from jinguo.accounts.roles import Role
 from jinguo.donations import services
@@ -53,30 +52,6 @@ FIGURES = (
     "figure-person-times",
 )
 AMOUNT = re.compile(r"^61,?000\.00$")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _audit_triggers_back(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    if shell._lifted:
-        with django_db_blocker.unblock():
-            shell._set_audit_triggers(on=True)
-
-
-@pytest.fixture
-def site(transactional_db: None, live_server: Any) -> Iterator[str]:
-    yield str(live_server.url)
-    shell._set_audit_triggers(on=False)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shell.CHROMIUM, args=shell.CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -14,12 +14,11 @@ import importlib
 import os
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import connection
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from jinguo.accounts.roles import Role
 from jinguo.testing import PASSWORD, build_tree, make_user
@@ -53,29 +52,6 @@ def _set_audit_triggers(*, on: bool) -> None:
             for statement in _triggers.SQLITE_UP if on else _triggers.SQLITE_DOWN:
                 cursor.execute(statement)
     _lifted = not on
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _audit_triggers_back(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    if _lifted:
-        with django_db_blocker.unblock():
-            _set_audit_triggers(on=True)
-
-
-@pytest.fixture
-def site(transactional_db: None, live_server: Any) -> Iterator[str]:
-    """The live server's address; afterwards the database may be emptied again."""
-    yield str(live_server.url)
-    _set_audit_triggers(on=False)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -24,12 +24,9 @@ from jinguo.testing import OPENED, build_tree, make_user
 from jinguo.web.tests import test_e2e as shell
 from jinguo.web.tests.test_people_e2e import (  # noqa: F401 - fixtures
     DESKTOP,
-    _audit_triggers_back,
-    browser,
     desktop,
     open_page,
     screenshot,
-    site,
 )
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -73,7 +70,7 @@ def upload(page: Page, base: str, path: Path) -> None:
 
 
 def test_village_director_imports_corrects_and_finds_the_people(
-    site: str,  # noqa: F811 - the fixture
+    site: str,
     desktop: Page,  # noqa: F811 - the fixture
     tmp_path: Path,
 ) -> None:

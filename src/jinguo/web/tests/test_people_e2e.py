@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -22,7 +21,6 @@ from playwright.sync_api import (
     Page,
     ViewportSize,
     expect,
-    sync_playwright,
 )
 
 from jinguo.accounts.roles import Role
@@ -42,30 +40,6 @@ DESKTOP = ViewportSize(width=1280, height=900)
 BORN = dt.date(1980, 3, 8)
 ID_NUMBER = idnumbers.generate("152326", BORN, "F", 12)
 MASKED_ID = f"{ID_NUMBER[:6]}********{ID_NUMBER[-4:]}"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _audit_triggers_back(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    if shell._lifted:
-        with django_db_blocker.unblock():
-            shell._set_audit_triggers(on=True)
-
-
-@pytest.fixture
-def site(transactional_db: None, live_server: Any) -> Iterator[str]:
-    yield str(live_server.url)
-    shell._set_audit_triggers(on=False)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shell.CHROMIUM, args=shell.CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def open_page(browser: Browser, viewport: ViewportSize) -> tuple[Page, list[str]]:
