@@ -48,6 +48,14 @@ def _unit_sql(source: Source, row: str) -> str:
     """SQL for the unit of a record, `row` being the record's alias (NEW, OLD, r)."""
     if source.unit == ("self",):
         return f"{row}.{source.model._meta.pk.column}"
+    hop = _hop(source)
+    if hop is not None:  # one lookup of the row the units are read from
+        hop_model, columns = hop
+        fk: Any = source.model._meta.get_field(source.unit[0].split("__")[0])
+        return (
+            f"(SELECT {_unit_on_hop(columns, 'h')} FROM {hop_model._meta.db_table} h "
+            f"WHERE h.{hop_model._meta.pk.column} = {row}.{fk.column})"
+        )
     parts = []
     for path in source.unit:
         names = path.split("__")
