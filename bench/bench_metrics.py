@@ -1374,6 +1374,10 @@ def run() -> list[Row | GoalRow | RateRow]:
         )  # fmt: skip
 
         out += _trigger_cost()
+        # The bulk inserts left dead stale marks; autovacuum removes them within its naptime
+        # (a minute; the table's thresholds are set low by the metrics migrations). Do now what
+        # it would, so that the reads below do not depend on when it last ran.
+        _execute("VACUUM ANALYZE metrics_stale")
 
         keys = _headline()
         period = periods.year(YEAR)
