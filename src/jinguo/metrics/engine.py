@@ -58,6 +58,7 @@ from jinguo.orgunits.models import Kind as UnitKind
 from jinguo.orgunits.models import OrgUnit
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 WHOLE = 0  # a stale mark for every unit of a source
 VILLAGE_KINDS = (UnitKind.VILLAGE, UnitKind.GACHA, UnitKind.COMMUNITY)
 
@@ -518,6 +519,7 @@ def _values(
     for metric in tallied:
         for unit in units:
             values.setdefault((metric.key, unit.pk), ZERO)
+    values = {cell: _exact(value) for cell, value in values.items()}
     for key in keys:
         declared = METRICS[key]
         if isinstance(declared, Rate):
@@ -530,6 +532,14 @@ def _values(
                     else None
                 )
     return values
+
+
+def _exact(value: Decimal | None) -> Decimal | None:
+    """A figure the same on every database: a whole number without decimals (2, not 2.00),
+    otherwise to the fen (922.50)."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1) if value == value.to_integral_value() else CENT)
 
 
 def figures(
