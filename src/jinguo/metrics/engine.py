@@ -122,8 +122,8 @@ def _unit_expr(source: Source) -> Any:
     return fields[0] if len(fields) == 1 else Coalesce(*fields)
 
 
-def _date_field(source: Source, path: str) -> Any:
-    model: Any = source.model
+def _field(model: Any, path: str) -> Any:
+    """The model field at the end of an ORM path."""
     for part in path.split("__"):
         field = model._meta.get_field(part)
         model = field.related_model or model
@@ -139,7 +139,7 @@ def _before(source: Source, path: str, day: dt.date) -> Q:
 
 
 def _day_path(source: Source, path: str) -> str:
-    return f"{path}__date" if isinstance(_date_field(source, path), DateTimeField) else path
+    return f"{path}__date" if isinstance(_field(source.model, path), DateTimeField) else path
 
 
 def _in_period(source: Source, period: Period) -> Q:
@@ -635,10 +635,7 @@ def rows(queryset: QuerySet[Any], key: str) -> Iterator[list[Any]]:
 
 
 def _choices(model: Any, path: str) -> dict[Any, str]:
-    for part in path.split("__"):
-        field = model._meta.get_field(part)
-        model = field.related_model or model
-    return {value: str(label) for value, label in getattr(field, "flatchoices", ())}
+    return {value: str(label) for value, label in getattr(_field(model, path), "flatchoices", ())}
 
 
 def _display(value: Any, labels: dict[Any, str]) -> Any:

@@ -37,13 +37,6 @@ ALL_MONTHS = "0001-01-01"  # a mark for every month of the unit
 PREFIX = "metrics_mark_"
 
 
-@dataclass(frozen=True)
-class _Hop:
-    table: str  # the table the unit is read from
-    pk: str
-    fk: str  # the column of the record's table pointing at it
-
-
 def _unit_sql(source: Source, row: str) -> str:
     """SQL for the unit of a record, `row` being the record's alias (NEW, OLD, r)."""
     if source.unit == ("self",):
@@ -75,8 +68,8 @@ def _unit_sql(source: Source, row: str) -> str:
     return parts[0] if len(parts) == 1 else f"COALESCE({', '.join(parts)})"
 
 
-def _hop(source: Source) -> tuple[type[Model], str] | None:
-    """The table every unit path goes through, and the SQL of the unit on its row."""
+def _hop(source: Source) -> tuple[type[Model], list[str]] | None:
+    """The table every unit path goes through, and the columns of the units on its rows."""
     if source.unit == ("self",):
         return None
     firsts = {path.split("__")[0] for path in source.unit}
@@ -85,11 +78,12 @@ def _hop(source: Source) -> tuple[type[Model], str] | None:
     field: Any = source.model._meta.get_field(firsts.pop())
     hop_model = field.related_model
     columns = [hop_model._meta.get_field(path.split("__")[1]).column for path in source.unit]
-    return hop_model, ", ".join(columns)
+    return hop_model, columns
 
 
-def _unit_on_hop(columns: str, row: str) -> str:
-    names = [f"{row}.{c.strip()}" for c in columns.split(",")]
+def _unit_on_hop(columns: list[str], row: str) -> str:
+    """The first unit set on a row of the hop table."""
+    names = [f"{row}.{column}" for column in columns]
     return names[0] if len(names) == 1 else f"COALESCE({', '.join(names)})"
 
 
