@@ -8,4 +8,6 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Imports and exports")
 
     def ready(self) -> None:
+        import jinguo.imports.attendance  # noqa: F401 - registers the attendance import type
+        from jinguo.imports import benefits as _benefits  # noqa: F401 - registers the benefits import type
         from jinguo.imports import people  # noqa: F401 - registers the people import type

@@ -118,3 +118,10 @@ def test_export_command_writes_the_people_the_user_sees_masked(tmp_path, tree, c
     assert "王芳" in text
     assert number not in text
     assert f"{number[:6]}********{number[14:]}" in text
+
+
+def test_a_missing_file_is_named_in_both_languages(
+    tmp_path: Path, tree: Tree, village_director: User
+) -> None:
+    with pytest.raises(CommandError, match=r"找不到文件 .* / no file"):
+        run(tmp_path / "nowhere.csv", tree, village_director)

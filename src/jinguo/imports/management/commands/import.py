@@ -37,8 +37,10 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["user"], is_active=True).first()
         unit = OrgUnit.objects.filter(code=options["unit"]).first()
         if user is None or unit is None:
-            raise CommandError("unknown --user or --unit")
+            raise CommandError("没有这个用户或单位 / unknown --user or --unit")
         path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"找不到文件 {path} / no file {path}")
         try:
             batch = import_upload(
                 actor=user,
@@ -60,7 +62,7 @@ class Command(BaseCommand):
                 )
                 self._report("imported", batch.commit_counts, batch)
         except ApplicationError as error:
-            raise CommandError(error.render("en")) from None
+            raise CommandError(f"{error.render('zh-hans')} / {error.render('en')}") from None
         if options["errors"] and batch.error_file_path:
             from django.core.files.storage import default_storage
 
