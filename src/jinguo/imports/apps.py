@@ -10,4 +10,6 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         import jinguo.imports.attendance  # noqa: F401 - registers the attendance import type
         from jinguo.imports import benefits as _benefits  # noqa: F401 - registers the benefits import type
+        from jinguo.imports import categories as _categories  # noqa: F401 - registers the categories import type
         from jinguo.imports import people  # noqa: F401 - registers the people import type
+        from jinguo.imports import volunteers as _volunteers  # noqa: F401 - registers the service hours import type

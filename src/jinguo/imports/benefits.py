@@ -14,8 +14,8 @@ service to a person enrolled in a programme, through `programmes.services.benefi
   and item or service all agree: such a row is UNCHANGED and writes nothing, so importing the
   same deliveries again changes nothing.
 - The programmes services offer no way to remove or void a delivery (a cash benefit is a
-  draw on the fund's ledger), so an import of deliveries cannot be undone: `undo_created`
-  refuses, and the import's undo with it.
+  draw on the fund's ledger), so an import of deliveries cannot be undone: the type declares
+  why (`no_undo`) and the import's undo refuses with that reason.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -293,24 +293,13 @@ def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
     return Applied(Outcome.NEW, benefit)
 
 
-def undo_created(actor: Any, obj: Model) -> None:
-    """Refused: the programmes services have no way to void a delivery (module doc)."""
-    raise refuse(NOT_UNDOABLE, "not_undoable")
-
-
-def undo_updated(actor: Any, obj: Model, before: dict[str, Any]) -> None:
-    """Never called: a row never updates a delivery (it is new or unchanged)."""
-    raise refuse(NOT_UNDOABLE, "not_undoable")
-
-
 BENEFITS = register(
     ImportType(
         key="benefits",
         label=_("Benefit deliveries"),
         columns=COLUMNS,
         apply=apply,
-        undo_created=undo_created,
-        undo_updated=undo_updated,
+        no_undo=NOT_UNDOABLE,
         model=Benefit,
     )
 )

@@ -136,11 +136,18 @@ class ImportType:
     label: Promise | str
     columns: Sequence[Column]
     apply: Callable[[ImportContext, dict[str, Any]], Applied]
-    undo_created: Callable[[Any, Model], None]
-    undo_updated: Callable[[Any, Model, dict[str, Any]], None]
     model: type[Model]
+    undo_created: Callable[[Any, Model], None] | None = None
+    undo_updated: Callable[[Any, Model, dict[str, Any]], None] | None = None
+    # Why an import of this type cannot be undone, when its registry has no service that
+    # removes what a row wrote (a delivery is a draw on a fund's ledger).
+    no_undo: Promise | None = None
     # Optional: a chunk of rows at once; one outcome per row, in order (see the module doc).
     apply_many: Callable[[ImportContext, Sequence[Row]], list[RowOutcome]] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.undo_created is None or self.undo_updated is None) and self.no_undo is None:
+            raise ValueError(f"import type {self.key}: give undo functions or say why not")
 
 
 def apply_row(import_type: ImportType, ctx: ImportContext, row: Row) -> Applied:

@@ -512,6 +512,9 @@ def import_undo(*, actor: Any, batch: ImportBatch) -> ImportBatch:
             params={"status": batch.get_status_display()},
         )
     import_type = _import_type(batch.kind)
+    undo_created, undo_updated = import_type.undo_created, import_type.undo_updated
+    if undo_created is None or undo_updated is None:  # the type says why (`no_undo`)
+        raise ApplicationError(import_type.no_undo or "", code="not_undoable", field=None)
     model = import_type.model
     for item in batch.items.order_by("-row"):
         obj = model._default_manager.filter(pk=item.object_id).first()
@@ -519,9 +522,9 @@ def import_undo(*, actor: Any, batch: ImportBatch) -> ImportBatch:
             continue
         try:
             if item.action == ImportItem.Action.CREATED:
-                import_type.undo_created(actor, obj)
+                undo_created(actor, obj)
             else:
-                import_type.undo_updated(actor, obj, item.before)
+                undo_updated(actor, obj, item.before)
         except ApplicationError as error:
             raise ApplicationError(
                 CHANGED_SINCE,

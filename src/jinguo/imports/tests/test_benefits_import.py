@@ -284,9 +284,9 @@ def test_undo_is_refused_as_deliveries_cannot_be_voided(
 ) -> None:
     batch = commit(village_director, upload(village_director, village, csv_bytes(GOOD)))
 
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError) as refused:
         import_undo(actor=village_director, batch=batch)
-
+    assert refused.value.code == "not_undoable"
     assert Benefit.objects.count() == 3
     assert finance.fund_balance(fund) == YUAN(19000)
 

@@ -123,6 +123,12 @@ def _running(batch: ImportBatch) -> bool:
 # --- pages -------------------------------------------------------------------------------------
 
 
+def _no_undo(batch: ImportBatch) -> Any:
+    """Why the batch's type cannot be undone, or None."""
+    import_type = registry.get(batch.kind)
+    return import_type.no_undo if import_type is not None else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_index(request: HttpRequest) -> HttpResponse:
@@ -222,7 +228,8 @@ def import_batch(request: HttpRequest, batch_id: str) -> HttpResponse:
             "can_commit": batch.status in (ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED)
             and bool(batch.check_counts)
             and not _running(batch),
-            "can_undo": batch.status == ImportBatch.Status.COMMITTED,
+            "can_undo": batch.status == ImportBatch.Status.COMMITTED and _no_undo(batch) is None,
+            "no_undo": _no_undo(batch),
         },
     )
 
