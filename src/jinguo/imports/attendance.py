@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -25,13 +25,13 @@ from jinguo.activities.models import Activity, Attendance
 from jinguo.activities.selectors import activity_list
 from jinguo.activities.services import activity_days, attendance_add, attendance_remove
 from jinguo.core.errors import ApplicationError
-from jinguo.core.masking import mask_id_number, mask_phone
+from jinguo.core.masking import mask_phone
 from jinguo.imports.columns import Column, Kind
+from jinguo.imports.lookups import id_number_column, people_seen, person_by_id_number
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome, register
 from jinguo.orgunits import access
-from jinguo.people import idnumbers
 from jinguo.people.models import Person
-from jinguo.people.services import id_index, normalise_phone, phone_index
+from jinguo.people.services import normalise_phone, phone_index
 
 UNKNOWN_ACTIVITY = _(
     "No activity “%(title)s” starting on %(date)s was recorded or held inside %(unit)s among "
@@ -43,7 +43,6 @@ AMBIGUOUS_ACTIVITY = _(
 )
 NOT_A_SHEET = _("“%(title)s” counts its participants as %(mode)s, not with an attendance sheet.")
 NO_EDIT = _("You may not keep the attendance sheet of “%(title)s”.")
-UNKNOWN_ID = _("No registered person you may see has the ID number %(number)s.")
 UNKNOWN_NAME = _("No registered person you may see is called %(name)s with the phone %(phone)s.")
 AMBIGUOUS_NAME = _(
     "Several registered people are called %(name)s with the phone %(phone)s: give the ID number."
@@ -70,15 +69,10 @@ COLUMNS: tuple[Column, ...] = (
         note=_("The activity's first day, e.g. 2014-05-06."),
         example="2014-05-06",
     ),
-    Column(
+    id_number_column(
         "id_number",
-        _("Citizen ID number"),
-        Kind.ID_NUMBER,
-        synonyms=("身份证号", "身份证号码", "公民身份号码", "身份证"),
-        note=_("18 characters; format the column as text. Without it, give name and phone."),
-        example="152326198003081247",
-        width=22,
-        mask=mask_id_number,
+        _("18 characters; format the column as text. Without it, give name and phone."),
+        required=False,
     ),
     Column(
         "name",
@@ -143,27 +137,18 @@ def _activity(ctx: ImportContext, title: str, start: dt.date) -> Activity:
     return activity
 
 
-def _people(ctx: ImportContext) -> QuerySet[Person]:
-    return access.scoped(ctx.actor, Person.objects.active(), path_field="residence__path")
-
-
 def _person(ctx: ImportContext, values: dict[str, Any]) -> Person:
     """The person the row names, among those the uploader sees: by ID number, else by name
     and phone."""
     number = values.get("id_number")
     if number:
-        full = number if len(number) == 18 else idnumbers.parse(number).number
-        people = _people(ctx).select_related("residence")
-        found = people.filter(id_number_index=id_index(full)).first()
-        if found is None:
-            raise _refuse(UNKNOWN_ID, "unknown_person", "id_number", number=mask_id_number(full))
-        return found
+        return person_by_id_number(ctx, str(number), "id_number")
     name, phone = values.get("name"), values.get("phone")
     if not name or not phone:
         raise _refuse(NO_PERSON, "no_person", "id_number")
     digits = normalise_phone(str(phone))
     params = {"name": name, "phone": mask_phone(digits)}
-    named = _people(ctx).filter(name=name, phone_index=phone_index(digits))
+    named = people_seen(ctx).filter(name=name, phone_index=phone_index(digits))
     matches = list(named.select_related("residence")[:2])
     if not matches:
         raise _refuse(UNKNOWN_NAME, "unknown_person", "name", **params)

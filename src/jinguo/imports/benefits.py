@@ -30,12 +30,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jinguo.core.errors import ApplicationError, refuse
-from jinguo.core.masking import mask_id_number
 from jinguo.imports.columns import Column, Kind
+from jinguo.imports.lookups import id_number_column, person_by_id_number
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome, register
-from jinguo.people import idnumbers
-from jinguo.people.models import Person
-from jinguo.people.services import id_index
 from jinguo.programmes import selectors
 from jinguo.programmes.choices import BenefitKind
 from jinguo.programmes.models import ZERO, Benefit, Fund, Programme
@@ -46,8 +43,6 @@ AMBIGUOUS_PROGRAMME = _(
     "Several programmes you can see are called “%(value)s” (run by %(owners)s): ask the "
     "county to rename one of them."
 )
-UNKNOWN_PERSON = _("No one with ID number %(value)s is registered: register her first.")
-OUTSIDE_UNIT = _("%(name)s lives outside %(unit)s, the unit chosen for this import.")
 NO_PERMISSION = _("You may not record deliveries to %(name)s.")
 UNKNOWN_FUND = _("“%(value)s” is not a fund that can pay for “%(programme)s”.")
 AMBIGUOUS_FUND = _("Several funds that can pay for “%(programme)s” are called “%(value)s”.")
@@ -74,16 +69,8 @@ COLUMNS: tuple[Column, ...] = (
         example="单亲母亲救助",
         width=20,
     ),
-    Column(
-        "person",
-        _("Citizen ID number"),
-        Kind.ID_NUMBER,
-        required=True,
-        synonyms=("身份证号", "身份证号码", "公民身份号码", "身份证"),
-        note=_("The beneficiary's ID number; 18 characters; format the column as text."),
-        example="152326198003081247",
-        width=22,
-        mask=mask_id_number,
+    id_number_column(
+        "person", _("The beneficiary's ID number; 18 characters; format the column as text.")
     ),
     Column(
         "on",
@@ -183,17 +170,6 @@ def _programme(ctx: ImportContext, value: str) -> Programme:
     return found[0]
 
 
-def _person(ctx: ImportContext, number: str) -> Person:
-    # The cell parser checked and normalised the number; an old 15-digit one is upgraded.
-    full = number if len(number) == 18 else idnumbers.parse(number).number
-    person = (
-        Person.objects.select_related("residence").filter(id_number_index=id_index(full)).first()
-    )
-    if person is None:
-        raise refuse(UNKNOWN_PERSON, "unknown_person", "person", value=mask_id_number(full))
-    return person
-
-
 def _funds(ctx: ImportContext, programme: Programme) -> list[Fund]:
     """The funds the uploader may name to pay for `programme`."""
     cache = _cache(ctx)
@@ -232,9 +208,7 @@ def _text(values: dict[str, Any], key: str) -> str:
 
 
 def _delivery(ctx: ImportContext, programme: Programme, values: dict[str, Any]) -> Delivery:
-    person = _person(ctx, str(values["person"]))
-    if not person.residence.path.startswith(ctx.unit.path):
-        raise refuse(OUTSIDE_UNIT, "outside_unit", "person", name=person.name, unit=ctx.unit.name)
+    person = person_by_id_number(ctx, str(values["person"]), "person", in_unit=True)
     amount: Decimal = values.get("amount") or ZERO
     if amount < 0:
         raise refuse(NEGATIVE_AMOUNT, "negative_amount", "amount")

@@ -19,21 +19,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.errors import ApplicationError, refuse
-from jinguo.core.masking import mask_id_number
 from jinguo.imports.columns import Column, Kind
+from jinguo.imports.lookups import id_number_column, person_by_id_number
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome, register
-from jinguo.orgunits import access
-from jinguo.people import idnumbers
 from jinguo.people.choices import Category
-from jinguo.people.models import CategoryPeriod, Person
-from jinguo.people.services import category_add, id_index
+from jinguo.people.models import CategoryPeriod
+from jinguo.people.services import category_add
 
-UNKNOWN_PERSON = _("No registered person you may see has the ID number %(number)s.")
-OUTSIDE_UNIT = _("%(name)s lives outside %(unit)s, the unit chosen for this import.")
 NO_PERMISSION = _("You may not record categories of %(name)s.")
 NEEDS_DETAILS = _(
     "“%(category)s” needs details a sheet cannot give (a left-behind child's parents and "
@@ -52,17 +47,7 @@ NEED_DETAILS = frozenset({Category.LEFT_BEHIND_CHILD, Category.DISABLED})
 FIELD_TO_COLUMN = {"consent": "category", "parents": "category", "disability_grade": "category"}
 
 COLUMNS: tuple[Column, ...] = (
-    Column(
-        "id_number",
-        _("Citizen ID number"),
-        Kind.ID_NUMBER,
-        required=True,
-        synonyms=("身份证号", "身份证号码", "公民身份号码", "身份证"),
-        note=_("18 characters; format the column as text."),
-        example="152326198003081247",
-        width=22,
-        mask=mask_id_number,
-    ),
+    id_number_column("id_number", _("18 characters; format the column as text.")),
     Column(
         "category",
         _("Category"),
@@ -92,23 +77,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _people(ctx: ImportContext) -> QuerySet[Person]:
-    return access.scoped(ctx.actor, Person.objects.active(), path_field="residence__path")
-
-
-def _person(ctx: ImportContext, number: str) -> Person:
-    # The cell parser checked and normalised the number; an old 15-digit one is upgraded.
-    full = number if len(number) == 18 else idnumbers.parse(number).number
-    person = _people(ctx).select_related("residence").filter(id_number_index=id_index(full)).first()
-    if person is None:
-        raise refuse(UNKNOWN_PERSON, "unknown_person", "id_number", number=mask_id_number(full))
-    if not person.residence.path.startswith(ctx.unit.path):
-        raise refuse(
-            OUTSIDE_UNIT, "outside_unit", "id_number", name=person.name, unit=ctx.unit.name
-        )
-    return person
-
-
 def _in_sheet(error: ApplicationError) -> ApplicationError:
     """A refusal of the people services, pointed at the column it is about."""
     if error.field in FIELD_TO_COLUMN:
@@ -117,7 +85,7 @@ def _in_sheet(error: ApplicationError) -> ApplicationError:
 
 
 def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
-    person = _person(ctx, str(values["id_number"]))
+    person = person_by_id_number(ctx, str(values["id_number"]), "id_number", in_unit=True)
     category = Category(str(values["category"]))
     start = values["start"]
     recorded = CategoryPeriod.objects.filter(person=person, category=category, start=start)

@@ -23,7 +23,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -31,20 +30,16 @@ from jinguo.activities.models import ServiceRecord, Volunteer, VolunteerTeam
 from jinguo.activities.selectors import team_list, volunteer_list
 from jinguo.activities.services import service_record
 from jinguo.core.errors import ApplicationError, refuse
-from jinguo.core.masking import mask_id_number
 from jinguo.imports.columns import Column, Kind
+from jinguo.imports.lookups import id_number_column, person_by_id_number
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome, register
-from jinguo.orgunits import access
-from jinguo.people import idnumbers
 from jinguo.people.models import Person
-from jinguo.people.services import id_index
 
 UNKNOWN_TEAM = _("You have no volunteer team called “%(value)s” inside %(unit)s.")
 AMBIGUOUS_TEAM = _(
     "Several volunteer teams inside %(unit)s are called “%(value)s”: the sheet cannot say "
     "which one; record these hours on the team's own page."
 )
-UNKNOWN_PERSON = _("No registered person you may see has the ID number %(number)s.")
 NOT_A_MEMBER = _("%(name)s is not a member of %(team)s: add her to the team first.")
 NO_PERMISSION = _("You may not record the service hours of %(team)s.")
 NOT_UNDOABLE = _(
@@ -66,16 +61,8 @@ COLUMNS: tuple[Column, ...] = (
         example="巾帼志愿服务队",
         width=20,
     ),
-    Column(
-        "id_number",
-        _("Citizen ID number"),
-        Kind.ID_NUMBER,
-        required=True,
-        synonyms=("身份证号", "身份证号码", "公民身份号码", "身份证"),
-        note=_("The volunteer's ID number; 18 characters; format the column as text."),
-        example="152326198003081247",
-        width=22,
-        mask=mask_id_number,
+    id_number_column(
+        "id_number", _("The volunteer's ID number; 18 characters; format the column as text.")
     ),
     Column(
         "on",
@@ -129,19 +116,6 @@ def _team(ctx: ImportContext, value: str) -> VolunteerTeam:
     return found[0]
 
 
-def _people(ctx: ImportContext) -> QuerySet[Person]:
-    return access.scoped(ctx.actor, Person.objects.active(), path_field="residence__path")
-
-
-def _person(ctx: ImportContext, number: str) -> Person:
-    # The cell parser checked and normalised the number; an old 15-digit one is upgraded.
-    full = number if len(number) == 18 else idnumbers.parse(number).number
-    person = _people(ctx).filter(id_number_index=id_index(full)).first()
-    if person is None:
-        raise refuse(UNKNOWN_PERSON, "unknown_person", "id_number", number=mask_id_number(full))
-    return person
-
-
 def _volunteer(ctx: ImportContext, team: VolunteerTeam, person: Person, on: dt.date) -> Volunteer:
     """Her membership of `team` on `on`, else her latest one (the service then says she was
     not a member that day)."""
@@ -167,7 +141,7 @@ def _in_sheet(error: ApplicationError) -> ApplicationError:
 
 def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
     team = _team(ctx, str(values["team"]))
-    person = _person(ctx, str(values["id_number"]))
+    person = person_by_id_number(ctx, str(values["id_number"]), "id_number")
     on: dt.date = values["on"]
     hours: Decimal = values["hours"]
     description = str(values["description"]).strip()
