@@ -85,9 +85,12 @@ class Figure:
 
     @property
     def text(self) -> str:
-        if self.value is None:
-            return "—"
-        return f"{self.value:,.{self.metric.decimals}f}"
+        return "—" if self.value is None else number_text(self.value, self.metric.decimals)
+
+
+def number_text(value: Decimal, decimals: int) -> str:
+    """A figure as Chinese text writes it: 1,355 / 62.1."""
+    return f"{value:,.{decimals}f}"
 
 
 # --- the parts of a figure --------------------------------------------------------------------
@@ -507,12 +510,18 @@ def _from_cache(
 
 
 def _values(
-    keys: Sequence[str], units: Sequence[OrgUnit], period: Period, about: Mapping[str, int]
+    keys: Sequence[str],
+    units: Sequence[OrgUnit],
+    period: Period,
+    about: Mapping[str, int],
+    *,
+    refreshed: bool = False,
 ) -> dict[tuple[str, int], Decimal | None]:
     bases = _bases(keys)
     for metric in bases:
         _about_q(SOURCES[metric.source], about)  # refuse an unknown narrowing before any work
-    refresh(m.key for m in bases)
+    if not refreshed:
+        refresh(m.key for m in bases)
     tallied = [m for m in bases if additive(m) and not about]
     values: dict[tuple[str, int], Decimal | None] = dict(_from_tally(tallied, units, period))
     values.update(_from_cache([m for m in bases if m not in tallied], units, period, about))
@@ -572,11 +581,15 @@ def by_unit(
 def by_month(
     keys: Sequence[str], unit: OrgUnit, period: Period
 ) -> list[tuple[Period, dict[str, Figure]]]:
+    refresh(keys)  # once, not once a month
     out = []
     for start in period.months():
         month = periods.month(start.year, start.month)
         part = periods.Period(max(month.start, period.start), min(month.end, period.end), month.key)
-        out.append((month, figures(keys, unit, part)))
+        values = _values(keys, [unit], part, {}, refreshed=True)
+        out.append(
+            (month, {key: Figure(METRICS[key], unit, part, values[(key, unit.pk)]) for key in keys})
+        )
     return out
 
 

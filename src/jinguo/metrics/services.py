@@ -9,13 +9,11 @@ chair sees her targets and attainment but does not set them.
 Only counts and sums take a target: a rate (a share in per cent) has no sensible "amount to
 reach" apart from the two counts it divides, which take their own targets.
 
-`targets_of` is the one read of targets, kept beside their only write; it asks `access` like
-every selector.
+Targets are read with `selectors.targets_of`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -147,15 +145,3 @@ def _audit(
         unit_path=unit.path,
         changes={"value": [before, after]},
     )
-
-
-def targets_of(
-    user: Any, unit: OrgUnit, year: int, keys: Iterable[str] | None = None
-) -> dict[str, Decimal]:
-    """The targets of `unit` for `year` by metric key (only `keys`, when given), for a user who
-    may view the unit (404 otherwise)."""
-    access.require(user, Perm.VIEW, unit)
-    targets = Target.objects.filter(unit=unit, year=year)
-    if keys is not None:
-        targets = targets.filter(metric__in=list(keys))
-    return dict(targets.values_list("metric", "value"))

@@ -489,9 +489,7 @@ class Grid:
 
 def number(value: Decimal | None, decimals: int = 0) -> str:
     """A figure as tables print it: 1,355 / 20,000.00; a dash for none."""
-    if value is None:
-        return "—"
-    return f"{value:,.{max(decimals, 0)}f}"
+    return "—" if value is None else engine.number_text(value, max(decimals, 0))
 
 
 def compare(

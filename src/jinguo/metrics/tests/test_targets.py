@@ -12,7 +12,8 @@ from jinguo.accounts.models import User
 from jinguo.audit.models import AuditEntry
 from jinguo.core.errors import ApplicationError
 from jinguo.metrics.models import Target
-from jinguo.metrics.services import target_set, targets_of
+from jinguo.metrics.selectors import targets_of
+from jinguo.metrics.services import target_set
 from jinguo.testing import Tree
 
 pytestmark = pytest.mark.django_db

@@ -53,7 +53,7 @@ from jinguo.exports.streaming import (
     write_xlsx,
 )
 from jinguo.imports.columns import Column as ExportColumn
-from jinguo.metrics import engine, periods, registry, services
+from jinguo.metrics import engine, periods, registry, selectors, services
 from jinguo.metrics.engine import Figure
 from jinguo.metrics.periods import Period
 from jinguo.orgunits import access
@@ -217,11 +217,6 @@ def _period_choices(unit: OrgUnit, period: Period) -> dict[str, Any]:
     }
 
 
-def _number(value: Decimal, decimals: int) -> str:
-    """A figure as Chinese text writes it: 1,355 / 62.1 (as `Figure.text`)."""
-    return f"{value:,.{decimals}f}"
-
-
 # --- the figures --------------------------------------------------------------------------------
 
 
@@ -251,11 +246,11 @@ class Card:
         if change is None or change == 0:
             return ""
         sign = "+" if change > 0 else "−"
-        return sign + _number(abs(change), self.decimals)
+        return sign + engine.number_text(abs(change), self.decimals)
 
     @property
     def target_text(self) -> str:
-        return "" if self.target is None else _number(self.target, self.decimals)
+        return "" if self.target is None else engine.number_text(self.target, self.decimals)
 
     @property
     def attainment(self) -> Decimal | None:
@@ -281,7 +276,7 @@ def _areas(
     keys = [metric.key for metric in metrics]
     now = engine.figures(keys, unit, period)
     before = engine.figures(keys, unit, period.previous())
-    targets = services.targets_of(user, unit, period.start.year, keys)
+    targets = selectors.targets_of(user, unit, period.start.year, keys)
     grouped: dict[str, list[Card]] = {}
     for metric in metrics:
         grouped.setdefault(metric.area, []).append(
@@ -669,7 +664,7 @@ def dashboard_targets(request: HttpRequest) -> HttpResponse:
         raise Http404
     year = _target_year(request)
     metrics = [m for m in headline_metrics() if isinstance(m, registry.Metric)]
-    current = services.targets_of(user, unit, year, [m.key for m in metrics])
+    current = selectors.targets_of(user, unit, year, [m.key for m in metrics])
     form = TargetsForm(
         request.POST or None,
         metrics=metrics,
