@@ -28,6 +28,10 @@ class ApplicationError(Exception):
         self.params = params or {}
         super().__init__(self.render("en"))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled whole (an import's reading process sends its errors to the importing one).
+        return (_rebuild, (self.message, self.code, self.field, self.params))
+
     def render(self, language: str) -> str:
         # Interpolate inside the override: lazy parameters (labels, reasons) render in
         # `language` too, not in whatever language happens to be active.
@@ -45,6 +49,12 @@ class ApplicationError(Exception):
 
     def __str__(self) -> str:
         return self.render(translation.get_language() or "zh-hans")
+
+
+def _rebuild(
+    message: Promise | str, code: str, field: str | None, params: dict[str, Any]
+) -> ApplicationError:
+    return ApplicationError(message, code=code, field=field, params=params)
 
 
 def refuse(

@@ -91,7 +91,7 @@ COLUMNS: tuple[Column, ...] = (
         Kind.ID_NUMBER,
         synonyms=("身份证号", "身份证号码", "公民身份号码", "身份证"),
         note=_("18 characters; format the column as text."),
-        example="152326198003081247",
+        example="15232619800308124X",
         width=22,
         mask=mask_id_number,
     ),

@@ -25,8 +25,9 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -36,8 +37,10 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.roles import Perm
 from jinguo.audit.services import audit_record
+from jinguo.core.bulk import insert_new
 from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
+from jinguo.imports.ahead import parsed_ahead
 from jinguo.imports.cells import CellError, parse_cell
 from jinguo.imports.columns import Kind
 from jinguo.imports.models import ImportBatch, ImportItem
@@ -90,6 +93,15 @@ class RowError:
     message: str
 
 
+class ParsedRow(NamedTuple):
+    """A data row with its cells parsed: what the reading process sends for each row."""
+
+    number: int
+    raw: list[object]  # as uploaded, for the error workbook
+    values: dict[str, Any]
+    errors: list[RowError]  # the cells that could not be read
+
+
 class RejectedRows:
     """The rejected rows (as uploaded, with their problems), spooled to a temporary file so
     that a file full of errors costs disk, not memory. Iterate to read them back in order."""
@@ -135,13 +147,13 @@ class RunResult:
     rejected: RejectedRows = field(default_factory=RejectedRows)
     header: list[str] = field(default_factory=list)
 
-    def reject(self, source: SourceRow, errors: list[RowError]) -> None:
+    def reject(self, raw: list[object], errors: list[RowError]) -> None:
         self.counts["errors"] += 1
         room = FIRST_ERRORS - len(self.errors)
         if room > 0:
             self.errors.extend(errors[:room])
         self.rejected.add(
-            source.raw,
+            raw,
             [problem_text(e.column, e.message) if e.column else e.message for e in errors],
         )
 
@@ -281,43 +293,55 @@ def _run(
     header, sources, total = _read(batch, import_type)
     result = RunResult(header=header)
     context = ImportContext(actor=actor, unit=batch.unit)
-    model_label = import_type.model._meta.label_lower
     memo: dict[tuple[object, ...], Any] = {}
-    for chunk in _chunks(sources, CHUNK):
-        parsed: list[tuple[SourceRow, Row]] = []
-        failed: dict[int, list[RowError]] = {}
-        for source in chunk:
-            result.counts["rows"] += 1
-            values, errors = _parse(import_type, source, memo)
-            if errors:
-                failed[source.number] = errors
-            else:
-                parsed.append((source, Row(source.number, values)))
-        outcomes = _apply_chunk(import_type, context, [row for _source, row in parsed])
-        outcome_of = {
-            source.number: outcome for (source, _row), outcome in zip(parsed, outcomes, strict=True)
-        }
-        items: list[ImportItem] = []
-        for source in chunk:
-            if source.number in failed:
-                result.reject(source, failed[source.number])
-                continue
-            outcome = outcome_of[source.number]
-            if isinstance(outcome, ApplicationError):
-                column = _header_of(import_type, outcome.field)
-                result.reject(source, [RowError(source.number, column, str(outcome))])
-                continue
-            result.counts[outcome.outcome.value] += 1
-            if record and outcome.obj is not None and outcome.outcome != Outcome.UNCHANGED:
-                items.append(_item(batch, model_label, source.number, outcome))
-        if items:
-            ImportItem.objects.bulk_create(items)
-        if on_progress is not None:
-            done = result.counts["rows"]
-            on_progress(done, max(total, done))
+
+    def parse(chunk: list[SourceRow]) -> list[ParsedRow]:
+        return [ParsedRow(s.number, s.raw, *_parse(import_type, s, memo)) for s in chunk]
+
+    ahead = total > settings.IMPORT_READ_AHEAD_ROWS
+    with parsed_ahead(_chunks(sources, CHUNK), parse, ahead=ahead) as chunks:
+        for chunk in chunks:
+            _run_chunk(batch, import_type, context, chunk, result, record=record)
+            if on_progress is not None:
+                done = result.counts["rows"]
+                on_progress(done, max(total, done))
     if on_progress is not None:
         on_progress(result.counts["rows"], result.counts["rows"])
     return result
+
+
+def _run_chunk(
+    batch: ImportBatch,
+    import_type: ImportType,
+    context: ImportContext,
+    chunk: list[ParsedRow],
+    result: RunResult,
+    *,
+    record: bool,
+) -> None:
+    """One chunk of parsed rows through the import type; outcomes and errors into `result`."""
+    model_label = import_type.model._meta.label_lower
+    result.counts["rows"] += len(chunk)
+    rows = [Row(parsed.number, parsed.values) for parsed in chunk if not parsed.errors]
+    outcome_of = {
+        row.number: outcome
+        for row, outcome in zip(rows, _apply_chunk(import_type, context, rows), strict=True)
+    }
+    items: list[ImportItem] = []
+    for parsed in chunk:
+        if parsed.errors:
+            result.reject(parsed.raw, parsed.errors)
+            continue
+        outcome = outcome_of[parsed.number]
+        if isinstance(outcome, ApplicationError):
+            column = _header_of(import_type, outcome.field)
+            result.reject(parsed.raw, [RowError(parsed.number, column, str(outcome))])
+            continue
+        result.counts[outcome.outcome.value] += 1
+        if record and outcome.obj is not None and outcome.outcome != Outcome.UNCHANGED:
+            items.append(_item(batch, model_label, parsed.number, outcome))
+    if items:
+        insert_new(ImportItem, items)
 
 
 def _chunks(sources: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from pypinyin import Style, lazy_pinyin
 
 from jinguo.accounts.roles import Perm
 from jinguo.audit.services import AuditSpec, audit_record, audit_record_many, changes_between
+from jinguo.core.bulk import insert_new
 from jinguo.core.crypto import blind_index
 from jinguo.core.errors import refuse
 from jinguo.core.masking import mask_phone
@@ -245,7 +246,8 @@ def _clean_identity(
         number, birth_date, sex = parsed.number, parsed.birth_date, parsed.sex
     if not sex:
         raise refuse(SEX_REQUIRED, "sex_required", "sex")
-    if birth_date is not None and birth_date > timezone.localdate():
+    # A birth date read from the ID number was checked when the number was parsed.
+    if number is None and birth_date is not None and birth_date > timezone.localdate():
         raise refuse(BIRTH_IN_FUTURE, "birth_in_future", "birth_date", date=birth_date)
     if ethnicity_code and ethnicity.by_code(ethnicity_code) is None:
         raise refuse(UNKNOWN_ETHNICITY, "unknown_ethnicity", "ethnicity", code=ethnicity_code)
@@ -392,13 +394,13 @@ def person_register_many(*, actor: Any, registrations: Sequence[Registration]) -
     if not registrations:
         return []
     people = [r.person for r in registrations]
-    _insert_new(Person, people)
+    insert_new(Person, people)
     consents = [
         _consent_row(actor, person, r.consent)
         for person, r in zip(people, registrations, strict=True)
         if r.consent is not None
     ]
-    _insert_new(Consent, consents)
+    insert_new(Consent, consents)
     consent_of = {consent.person_id: consent for consent in consents}
     purposes: dict[str, str] = {}
     entries: list[AuditSpec] = []
@@ -429,52 +431,6 @@ def person_register_many(*, actor: Any, registrations: Sequence[Registration]) -
             )
     audit_record_many(actor=actor, entries=entries)
     return people
-
-
-_PLAIN_FIELDS = (
-    models.AutoField,
-    models.BigAutoField,
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
-)
-
-
-def _insert_new(model: type[Person] | type[Consent], objects: Sequence[Any]) -> None:
-    """Insert new rows and set their ids: as bulk_create does, but on PostgreSQL with COPY
-    (ids drawn from the table's sequence first), which for a thousand people with a dozen
-    indexes and two encrypted columns costs a fraction of a multi-row INSERT."""
-    if connection.vendor != "postgresql" or not objects:
-        model._default_manager.bulk_create(objects)
-        return
-    meta = model._meta
-    fields = list(meta.concrete_fields)
-    # Plain text and number columns are written as they are; the others (encrypted, dates,
-    # times set on save, foreign keys) through the field, as bulk_create writes them.
-    plain = [type(field) in _PLAIN_FIELDS for field in fields]
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objects)],
-        )
-        ids = sorted(row[0] for row in cursor.fetchall())
-        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-        with cursor.cursor.copy(f"COPY {meta.db_table} ({columns}) FROM STDIN") as copy:
-            for obj, pk in zip(objects, ids, strict=True):
-                obj.pk = pk
-                copy.write_row(
-                    [
-                        getattr(obj, field.attname)
-                        if is_plain
-                        else field.get_db_prep_save(field.pre_save(obj, True), connection)
-                        for field, is_plain in zip(fields, plain, strict=True)
-                    ]
-                )
-    for obj in objects:
-        obj._state.adding = False
-        obj._state.db = connection.alias
 
 
 def _register_changes(person: Person) -> dict[str, list[Any]]:

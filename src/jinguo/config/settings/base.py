@@ -163,6 +163,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+# Imports of sheets longer than this are read and parsed in a second process (imports/ahead.py);
+# 0 reads every sheet ahead, a huge number none.
+IMPORT_READ_AHEAD_ROWS = int(os.environ.get("JINGUO_IMPORT_READ_AHEAD_ROWS", "5000"))
+
 # Idle timeout: the session expires this many seconds after the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("JINGUO_SESSION_TIMEOUT", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True

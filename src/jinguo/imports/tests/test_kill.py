@@ -62,6 +62,28 @@ def write_file(path: Path) -> None:
             )
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux: /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` still runs (a zombie waiting for its reaper has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def wait_for(process: subprocess.Popen[bytes], text: bytes, timeout: float) -> bytes:
     """Read the process's standard error until `text` shows (the progress bar has no newline)."""
     assert process.stderr is not None
@@ -77,7 +99,7 @@ def wait_for(process: subprocess.Popen[bytes], text: bytes, timeout: float) -> b
     return seen
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SIGKILL, /proc")
 def test_a_kill_in_the_middle_of_a_commit_leaves_the_database_unchanged(tmp_path: Path) -> None:
     database = tmp_path / "jinguo.sqlite3"
     env = {
@@ -86,6 +108,8 @@ def test_a_kill_in_the_middle_of_a_commit_leaves_the_database_unchanged(tmp_path
         "DATABASE_URL": f"sqlite:///{database}",
         "JINGUO_VAR_DIR": str(tmp_path),
         "JINGUO_DEBUG": "false",
+        # The sheet is read ahead in a child process, which must not outlive the import.
+        "JINGUO_IMPORT_READ_AHEAD_ROWS": "1000",
     }
     run(["migrate", "--verbosity", "0"], env)
     run(["shell", "-c", SETUP], env)
@@ -104,8 +128,15 @@ def test_a_kill_in_the_middle_of_a_commit_leaves_the_database_unchanged(tmp_path
         wait_for(process, b"import [", timeout=120)
         time.sleep(0.5)
         assert process.poll() is None, "the import finished before it could be killed"
+        readers = children(process.pid)
+        assert readers, "the commit reads its sheet ahead in a child process"
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
+        # Its next send finds the pipe closed, and it ends.
+        deadline = time.monotonic() + 10
+        while any(running(pid) for pid in readers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(running(pid) for pid in readers)
     finally:
         if process.poll() is None:
             process.kill()

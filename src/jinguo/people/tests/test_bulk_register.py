@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.audit.models import AuditEntry
-from jinguo.audit.services import AuditSpec, audit_record, audit_record_many, audit_verify
+from jinguo.audit.services import (
+    AuditSpec,
+    audit_record,
+    audit_record_many,
+    audit_verify,
+    canonical_content,
+    entry_hash,
+)
+from jinguo.core import context
 from jinguo.core.errors import ApplicationError
 from jinguo.orgunits.models import OrgUnit
 from jinguo.orgunits.services import orgunit_close
@@ -260,6 +268,26 @@ def test_entries_written_in_bulk_chain_like_entries_written_one_by_one(
     assert {e.actor_name for e in entries} == {county_admin.username}
     assert {e.object_repr for e in entries[:7]} == {village.name}
     assert audit_verify().ok
+
+
+def test_bulk_entries_hash_the_canonical_content(tree: Tree, county_admin: User) -> None:
+    """audit_record_many writes the canonical JSON out by hand: the same text, to the byte,
+    for any content (a request's id and address, quotes and non-ASCII, no object)."""
+    village = tree.village(0, 0)
+    specs = [
+        AuditSpec(
+            action="bench.test", obj=village, unit_path=village.path, changes={"备注": '"引号"'}
+        ),
+        AuditSpec(action="bench.none", object_type="x.y", object_id="7", object_repr="王\\芳"),
+    ]
+    with context.bound(request_id="r-1", client_ip="10.0.0.9"):
+        audit_record_many(actor=county_admin, entries=specs)
+    entries = list(AuditEntry.objects.filter(action__startswith="bench.").order_by("id"))
+
+    assert [(e.request_id, e.client_ip) for e in entries] == [("r-1", "10.0.0.9")] * 2
+    assert entries[0].changes == {"备注": '"引号"'}
+    for entry in entries:
+        assert entry.hash == entry_hash(entry.prev_hash, entry), canonical_content(entry)
 
 
 def test_a_forged_bulk_entry_is_found(tree: Tree, county_admin: User) -> None:
