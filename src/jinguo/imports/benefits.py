@@ -31,18 +31,13 @@ from django.utils.translation import pgettext_lazy
 
 from jinguo.core.errors import ApplicationError, refuse
 from jinguo.imports.columns import Column, Kind
-from jinguo.imports.lookups import id_number_column, person_by_id_number
+from jinguo.imports.lookups import id_number_column, person_by_id_number, programme_by_name
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome, register
 from jinguo.programmes import selectors
 from jinguo.programmes.choices import BenefitKind
 from jinguo.programmes.models import ZERO, Benefit, Fund, Programme
 from jinguo.programmes.services import Delivery, benefit_deliver
 
-UNKNOWN_PROGRAMME = _("You have no programme called “%(value)s”.")
-AMBIGUOUS_PROGRAMME = _(
-    "Several programmes you can see are called “%(value)s” (run by %(owners)s): ask the "
-    "county to rename one of them."
-)
 NO_PERMISSION = _("You may not record deliveries to %(name)s.")
 UNKNOWN_FUND = _("“%(value)s” is not a fund that can pay for “%(programme)s”.")
 AMBIGUOUS_FUND = _("Several funds that can pay for “%(programme)s” are called “%(value)s”.")
@@ -142,7 +137,6 @@ COLUMNS: tuple[Column, ...] = (
 class _Cache:
     """What the rows of one import share: the programmes and funds by name."""
 
-    programmes: dict[str, list[Programme]] | None = None
     funds: dict[int, list[Fund]] = field(default_factory=dict)
 
 
@@ -151,23 +145,6 @@ def _cache(ctx: ImportContext) -> _Cache:
     if not isinstance(cached, _Cache):
         cached = ctx.cache["benefits"] = _Cache()
     return cached
-
-
-def _programme(ctx: ImportContext, value: str) -> Programme:
-    cache = _cache(ctx)
-    if cache.programmes is None:
-        cache.programmes = {}
-        for programme in selectors.programme_list(ctx.actor).order_by("pk"):
-            cache.programmes.setdefault(programme.name, []).append(programme)
-    found = cache.programmes.get(value.strip(), [])
-    if not found:
-        raise refuse(UNKNOWN_PROGRAMME, "unknown_programme", "programme", value=value)
-    if len(found) > 1:
-        owners = "、".join(programme.owner.name for programme in found)
-        raise refuse(
-            AMBIGUOUS_PROGRAMME, "ambiguous_programme", "programme", value=value, owners=owners
-        )
-    return found[0]
 
 
 def _funds(ctx: ImportContext, programme: Programme) -> list[Fund]:
@@ -251,7 +228,7 @@ def _in_sheet(error: ApplicationError) -> ApplicationError:
 
 
 def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
-    programme = _programme(ctx, str(values["programme"]))
+    programme = programme_by_name(ctx, str(values["programme"]))
     delivery = _delivery(ctx, programme, values)
     recorded = _recorded(programme, delivery)
     if recorded is not None:
