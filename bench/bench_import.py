@@ -68,7 +68,7 @@ COUNTY = "640521"  # away from the other benchmarks' units, which share the data
 AREAS = ("640521", "640521", "640521", "640522", "152326")  # where the numbers were issued
 TOWNSHIPS, VILLAGES = 10, 20
 USERNAME = "bench-importer"
-FORMAT_VERSION = 2  # bump when the generated files change, so that kept files are remade
+FORMAT_VERSION = 3  # bump when the generated files change, so that kept files are remade
 
 HEADER = [
     "姓名", "性别", "出生日期", "身份证号", "电话", "民族", "所在村", "户籍", "文化程度",
@@ -117,7 +117,9 @@ def _people(rows: int, villages: list[str]) -> Iterator[list[Any]]:
 
     rng = random.Random(f"jinguo-bench-import-{rows}")
     sequences: dict[tuple[str, dt.date, str], int] = {}
-    without_id: set[tuple[str, dt.date, str]] = set()
+    # (name, birth date, village) of every row so far: a row without an ID number is known by
+    # them, so none may repeat an earlier row's, with or without an ID number.
+    seen: set[tuple[str, dt.date, str]] = set()
     for _ in range(rows):
         sex = "F" if rng.random() < 0.7 else "M"
         born = _birth(rng)
@@ -132,9 +134,9 @@ def _people(rows: int, villages: list[str]) -> Iterator[list[Any]]:
                 number = idnumbers.generate(area, born, sex, sequence)
         if not number:
             # Known by name, birth date and village: one row for each such person.
-            while (name, born, village) in without_id:
+            while (name, born, village) in seen:
                 name = _name(rng, sex)
-            without_id.add((name, born, village))
+        seen.add((name, born, village))
         phone = ""
         if born.year <= 2006 and rng.random() < 0.75:
             phone = rng.choice(PHONE_PREFIXES) + f"{rng.randrange(100_000_000):08d}"

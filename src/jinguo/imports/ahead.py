@@ -12,6 +12,7 @@ closed and it ends.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -64,7 +65,13 @@ def parsed_ahead(
     receiver, sender = context.Pipe(duplex=False)
     arguments = (chunks, parse, sender, receiver)
     child = context.Process(target=_produce, args=arguments, daemon=True)
-    child.start()
+    # The child's garbage collector leaves this process's objects alone, so that it does not
+    # write to (and so copy) the pages it shares with this one.
+    gc.freeze()
+    try:
+        child.start()
+    finally:
+        gc.unfreeze()
     sender.close()  # the child's end: this process only reads
     try:
         yield _received(receiver)
