@@ -86,6 +86,10 @@ VISIT_ELSEWHERE = _("That visit was not to %(village)s.")
 ALREADY_REVIEWED = _("This check-in has already been dealt with (%(status)s).")
 HELP_KIND_NEEDED = _("Say what help was given.")
 NOT_IMAGE = _("Upload a photo (JPEG, PNG or WebP).")
+IN_USE = _(
+    "“%(title)s” cannot be removed: attendance, check-ins, files or volunteers' hours are "
+    "already recorded for it."
+)
 
 # Every check-in code lasts this long unless the organiser says otherwise.
 CODE_LIFETIME = dt.timedelta(hours=4)
@@ -271,6 +275,36 @@ def activity_update(*, actor: Any, activity: Activity, version: int, **fields: A
             changes=changes,
         )
     return current
+
+
+@transaction.atomic
+def activity_remove(*, actor: Any, activity: Activity) -> None:
+    """Remove an activity recorded by mistake (or by an import being undone), with its
+    training details, counts, materials and unused check-in codes. Only its recording unit may,
+    and only while nothing else was recorded for it: an activity with attendance, check-ins,
+    files or volunteers' hours is refused (correct it instead)."""
+    current = Activity.objects.select_for_update().get(pk=activity.pk)
+    _require_activity(actor, current)
+    if (
+        current.attendance.exists()
+        or current.pending.exists()
+        or current.files.exists()
+        or current.services.exists()
+    ):
+        raise refuse(IN_USE, "in_use", None, title=current.title)
+    audit_record(
+        actor=actor,
+        action="activity.remove",
+        obj=current,
+        unit_path=current.owner.path,
+        changes={
+            "kind": [current.kind, None],
+            "title": [current.title, None],
+            "start": [current.start, None],
+            "counts": [dict(current.counts.values_list("group", "count")), None],
+        },
+    )
+    current.delete()
 
 
 def _set_counts(activity: Activity, counts: Mapping[str, int]) -> None:
