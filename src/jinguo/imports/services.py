@@ -12,6 +12,8 @@ error workbook.
 Memory does not grow with the file: rows are streamed from the reader a chunk at a time, the
 records written are listed (`ImportItem`) chunk by chunk, the rejected rows are spooled to a
 temporary file for the error workbook, and only the first `FIRST_ERRORS` errors are kept.
+A sheet longer than `settings.IMPORT_READ_AHEAD_ROWS` is read and parsed in a child process
+while this one applies the rows before (`ahead.parsed_ahead`).
 """
 
 from __future__ import annotations
