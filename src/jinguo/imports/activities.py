@@ -59,8 +59,10 @@ from jinguo.core.errors import ApplicationError, refuse
 from jinguo.imports.columns import Column, Kind
 from jinguo.imports.lookups import programme_by_name
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome, register
+from jinguo.orgunits import access
 from jinguo.orgunits.models import OrgUnit
 from jinguo.programmes.models import Programme
+from jinguo.programmes.selectors import programme_list
 
 UNKNOWN_UNIT = _("No unit “%(value)s” lies inside %(unit)s.")
 AMBIGUOUS_UNIT = _("“%(value)s” names several units inside %(unit)s: use the code instead.")
@@ -249,7 +251,8 @@ def _units(ctx: ImportContext) -> _Units:
     if isinstance(cached, _Units):
         return cached
     units = _Units()
-    for unit in OrgUnit.objects.filter(path__within=ctx.unit.path).order_by("path"):
+    inside = OrgUnit.objects.filter(path__within=ctx.unit.path)
+    for unit in access.scoped(ctx.actor, inside).order_by("path"):
         units.by_code.setdefault(unit.code, unit)
         if unit.closed_on is None:
             units.by_name.setdefault(unit.name, []).append(unit)
@@ -497,7 +500,7 @@ def undo_updated(actor: Any, obj: Model, before: dict[str, Any]) -> None:
         restored["end"] = dt.datetime.fromisoformat(end) if end else None
     if "programme" in restored:
         programme = restored["programme"]
-        restored["programme"] = Programme.objects.filter(pk=programme).first()
+        restored["programme"] = programme_list(actor).filter(pk=programme).first()
     for key in AMOUNTS:
         if key in restored:
             restored[key] = Decimal(restored[key])

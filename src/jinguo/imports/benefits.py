@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jinguo.core.errors import ApplicationError, refuse
-from jinguo.imports.columns import Column, Kind
+from jinguo.imports.columns import GOODS_MEASURE, GOODS_QUANTITY, Column, Kind
 from jinguo.imports.lookups import id_number_column, person_by_id_number, programme_by_name
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome, register
 from jinguo.programmes import selectors
@@ -101,21 +101,8 @@ COLUMNS: tuple[Column, ...] = (
         note=_("Needed for goods and services."),
         width=16,
     ),
-    Column(
-        "quantity",
-        _("Quantity"),
-        Kind.DECIMAL,
-        synonyms=("数量",),
-        note=_("Needed for goods."),
-        width=8,
-    ),
-    Column(
-        "measure",
-        _("Measure"),
-        synonyms=("计量单位", "单位"),
-        note=_("Needed for goods: 件, 台, 斤, 袋 …"),
-        width=8,
-    ),
+    GOODS_QUANTITY,
+    GOODS_MEASURE,
     Column(
         "fund",
         _("Fund"),

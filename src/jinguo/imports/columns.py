@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(StrEnum):
@@ -46,3 +47,21 @@ class Column:
 def header_names(column: Column) -> tuple[str, ...]:
     """Every header a column may appear under, as plain strings."""
     return (str(column.header), *column.synonyms)
+
+
+# The columns of goods given (benefits, donations): how many, counted in what.
+GOODS_QUANTITY = Column(
+    "quantity",
+    _("Quantity"),
+    Kind.DECIMAL,
+    synonyms=("数量",),
+    note=_("Needed for goods."),
+    width=8,
+)
+GOODS_MEASURE = Column(
+    "measure",
+    _("Measure"),
+    synonyms=("计量单位", "单位"),
+    note=_("Needed for goods: 件, 台, 斤, 袋 …"),
+    width=8,
+)

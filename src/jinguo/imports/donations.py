@@ -50,7 +50,7 @@ from jinguo.donations.services import (
     donation_receive,
     donor_create,
 )
-from jinguo.imports.columns import Column, Kind
+from jinguo.imports.columns import GOODS_MEASURE, GOODS_QUANTITY, Column, Kind
 from jinguo.imports.lookups import only_one
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome, register
 from jinguo.programmes.models import ZERO, Fund
@@ -174,21 +174,8 @@ COLUMNS: tuple[Column, ...] = (
         note=_("Needed for goods."),
         width=14,
     ),
-    Column(
-        "quantity",
-        _("Quantity"),
-        Kind.DECIMAL,
-        synonyms=("数量",),
-        note=_("Needed for goods."),
-        width=8,
-    ),
-    Column(
-        "measure",
-        _("Measure"),
-        synonyms=("计量单位", "单位"),
-        note=_("Needed for goods: 件, 台, 斤, 袋 …"),
-        width=8,
-    ),
+    GOODS_QUANTITY,
+    GOODS_MEASURE,
     Column(
         "condition",
         _("Condition"),
@@ -352,17 +339,21 @@ def _recorded(ctx: ImportContext, gift: _Gift, on: Any, donor: Donor | None) -> 
     """The recorded donation the row describes (module doc: "the same") that no earlier row of
     this import has matched already."""
     goods = gift.goods
-    candidates = Donation.objects.filter(
-        owner=ctx.unit,
-        received_on=on,
-        kind=gift.kind,
-        amount=gift.amount,
-        donor=donor,
-        campaign=gift.campaign,
-        item=goods.item if goods else "",
-        quantity=goods.quantity if goods else None,
-        measure=goods.measure if goods else "",
-    ).order_by("pk")
+    candidates = (
+        selectors.donation_list(ctx.actor)
+        .filter(
+            owner=ctx.unit,
+            received_on=on,
+            kind=gift.kind,
+            amount=gift.amount,
+            donor=donor,
+            campaign=gift.campaign,
+            item=goods.item if goods else "",
+            quantity=goods.quantity if goods else None,
+            measure=goods.measure if goods else "",
+        )
+        .order_by("pk")
+    )
     for donation in candidates:
         if ctx.ledger.row_of(donation.pk) is None:
             return donation
