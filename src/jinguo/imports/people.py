@@ -13,11 +13,13 @@ that every row meets the database exactly as it would row by row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -372,21 +374,20 @@ class _Registered:
         by_name: dict[NameKey, Person] = {}
         if names:
             wanted = set(names)
-            found = (
-                Person.objects.active()
-                .select_related("residence")
-                .filter(
-                    name__in={n for n, _b, _r in wanted},
-                    birth_date__in={b for _n, b, _r in wanted},
-                    residence_id__in={r for _n, _b, r in wanted},
-                )
-                .order_by("pk")
+            # One exact condition a key: each is a probe of the (village, name) index. Lists of
+            # names, dates and villages, or "not merged" in SQL, let the planner read every
+            # active person of the table for each chunk when the table's statistics predate a
+            # large import (the merged-into index holds every unmerged person).
+            exact = functools.reduce(
+                operator.or_, (Q(residence_id=r, name=n, birth_date=b) for n, b, r in wanted)
             )
+            found = Person.objects.select_related("residence").filter(exact).order_by("pk")
             for person in found:
+                if person.merged_into_id is not None:
+                    continue  # merged into another record: not who a row names (`active()`)
                 assert person.birth_date is not None  # noqa: S101 - filtered on it
                 key = (person.name, person.birth_date, person.residence_id)
-                if key in wanted:
-                    by_name.setdefault(key, person)  # the first by id, as `.first()` takes
+                by_name.setdefault(key, person)  # the first by id, as `.first()` takes
         return cls(by_id, by_name)
 
     def get(self, id_key: str | None, name_key: NameKey | None) -> Person | None:

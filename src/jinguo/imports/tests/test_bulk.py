@@ -497,3 +497,22 @@ def test_new_rows_take_a_few_queries_a_chunk_not_a_few_a_row(
         "errors": 0,
     }
     assert one_by_one == []
+
+
+def test_a_record_merged_away_is_not_found_by_name(tree: Tree, county_admin: User) -> None:
+    village = tree.village(0, 0)
+    born = dt.date(1975, 11, 23)
+
+    def add() -> Person:
+        return person_register(
+            actor=county_admin, name="其其格", residence=village, sex="F", birth_date=born
+        )
+
+    gone, kept = add(), add()  # the same woman twice; the first merged into the second
+    Person.objects.filter(pk=gone.pk).update(merged_into=kept)
+    key = ("其其格", born, village.pk)
+
+    found = people_import._Registered.find([(None, key), (None, ("其其格", born, 0))])
+
+    assert found.get(None, key) == kept
+    assert found.get(None, ("其其格", born, 0)) is None
