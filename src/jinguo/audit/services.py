@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -57,6 +58,17 @@ def changes_between(
 ) -> dict[str, list[Any]]:
     """Fields whose values differ, as ``{field: [before, after]}``; sensitive values redacted."""
     hidden = set(sensitive)
+    if not before:  # a record created: every value set, in one pass (bulk registrations)
+        return {
+            field: [
+                None,
+                REDACTED
+                if field in hidden
+                else (new if type(new) in _PLAIN_TYPES else _jsonable(new)),
+            ]
+            for field, new in sorted(after.items())
+            if new is not None
+        }
     changed: dict[str, list[Any]] = {}
     for field in sorted(set(before) | set(after)):
         old, new = before.get(field), after.get(field)
@@ -200,13 +212,13 @@ def audit_record_many(*, actor: Any, entries: Iterable[AuditSpec], batch_size: i
     time of the call): the chain lock is taken once, the last hash read once, each hash
     computed from the one before, and the rows written `batch_size` at a time without model
     instances (COPY on PostgreSQL, executemany elsewhere), in order, so that ids follow the
-    chain. Call inside the transaction of the writes they record. Returns how many entries
-    were written.
+    chain. Each row is computed as the COPY takes it, so that the server files the rows
+    already sent while the next ones are hashed. Call inside the transaction of the writes
+    they record. Returns how many entries were written.
     """
     request = context.current()
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     actor_name = actor.get_username() if actor_id else "system"
-    written = 0
     with transaction.atomic():
         _lock_chain()
         at = timezone.now()
@@ -219,25 +231,27 @@ def audit_record_many(*, actor: Any, entries: Iterable[AuditSpec], batch_size: i
         request_json = f'"request_id":{_encode(request.request_id)},"unit_path":'
         client_json = f',"client_ip":{_encode(request.client_ip)},"object_id":'
         prev = _last_hash()
-        pending: list[tuple[Any, ...]] = []
-        for spec in entries:
-            obj = spec.obj
-            object_type, object_id, object_repr = spec.object_type, spec.object_id, spec.object_repr
-            if obj is not None:
-                object_type = object_type or obj._meta.label_lower
-                object_id = object_id or str(obj.pk)
-                object_repr = object_repr or str(obj)
-            object_type, object_id = object_type or "", object_id or ""
-            object_repr = (object_repr or "")[:200]
-            changes = _encode(_jsonable(dict(spec.changes or {})))
-            content = (
-                f'{{"action":{_encode(spec.action)},{shared}{changes}{client_json}'
-                f'{_encode(object_id)},"object_repr":{_encode(object_repr)},"object_type":'
-                f"{_encode(object_type)},{request_json}{_encode(spec.unit_path)}}}"
-            )
-            digest = hashlib.sha256((prev + content).encode()).hexdigest()
-            pending.append(
-                (
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            nonlocal prev
+            for spec in entries:
+                obj = spec.obj
+                object_type, object_id = spec.object_type, spec.object_id
+                object_repr = spec.object_repr
+                if obj is not None:
+                    object_type = object_type or obj._meta.label_lower
+                    object_id = object_id or str(obj.pk)
+                    object_repr = object_repr or str(obj)
+                object_type, object_id = object_type or "", object_id or ""
+                object_repr = (object_repr or "")[:200]
+                changes = _encode(_jsonable(dict(spec.changes or {})))
+                content = (
+                    f'{{"action":{_encode(spec.action)},{shared}{changes}{client_json}'
+                    f'{_encode(object_id)},"object_repr":{_encode(object_repr)},"object_type":'
+                    f"{_encode(object_type)},{request_json}{_encode(spec.unit_path)}}}"
+                )
+                digest = hashlib.sha256((prev + content).encode()).hexdigest()
+                yield (
                     at_db,
                     actor_id,
                     actor_name,
@@ -252,15 +266,13 @@ def audit_record_many(*, actor: Any, entries: Iterable[AuditSpec], batch_size: i
                     prev,
                     digest,
                 )
-            )
-            prev = digest
-            if len(pending) >= batch_size:
-                _insert_entries(pending)
-                written += len(pending)
-                pending = []
-        if pending:
-            _insert_entries(pending)
-            written += len(pending)
+                prev = digest
+
+        written = 0
+        pending = rows()
+        for first in pending:
+            batch = itertools.chain((first,), itertools.islice(pending, batch_size - 1))
+            written += _insert_entries(batch)
     return written
 
 
@@ -281,17 +293,22 @@ _CONTENT_KEYS = (
 _INSERT_COLUMNS = (*_CONTENT_KEYS, "prev_hash", "hash")
 
 
-def _insert_entries(rows: list[tuple[Any, ...]]) -> None:
+def _insert_entries(rows: Iterable[tuple[Any, ...]]) -> int:
+    """Write the rows as they come; how many there were."""
     table = AuditEntry._meta.db_table
     columns = ", ".join(connection.ops.quote_name(column) for column in _INSERT_COLUMNS)
+    written = 0
     with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            return
+                    written += 1
+            return written
         marks = ", ".join(["%s"] * len(_INSERT_COLUMNS))
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+        batch = list(rows)
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch)  # noqa: S608
+        return len(batch)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Inserting many new rows of a model at once: `insert_new`.
+"""Inserting many new rows of a model at once (`insert_new`), and clearing away what a large
+rolled-back write left (`rows_written`, `vacuum_rolled_back`).
 
 What `bulk_create` does for new instances (ids set, times of `auto_now`/`auto_now_add`
 fields set, encrypted fields encrypted), but on PostgreSQL with COPY after drawing the ids
@@ -78,3 +79,57 @@ def insert_new(model: type[models.Model], objects: Sequence[Any]) -> None:
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def rows_written() -> dict[str, int]:
+    """Rows the current transaction has inserted, updated or deleted so far, by table.
+
+    PostgreSQL only (its per-transaction table statistics); empty elsewhere."""
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables "
+            "WHERE schemaname = current_schema() AND n_tup_ins + n_tup_upd + n_tup_del > 0"
+        )
+        return {table: int(count) for table, count in cursor.fetchall()}
+
+
+# A rolled-back write is vacuumed away at once when it left at least this many dead rows in a
+# table, and at least this share of the table's live rows.
+VACUUM_AT_LEAST = 10_000
+VACUUM_SHARE = 0.1
+
+
+def worth_vacuuming(written: dict[str, int], *, live: dict[str, int]) -> list[str]:
+    """The tables where `written` rows rolled back are many, and many for the table's size."""
+    return sorted(
+        table
+        for table, dead in written.items()
+        if dead >= VACUUM_AT_LEAST and dead >= VACUUM_SHARE * live.get(table, 0)
+    )
+
+
+def vacuum_rolled_back(written: dict[str, int]) -> list[str]:
+    """VACUUM the tables where a rolled-back transaction (`written`, from `rows_written`) left
+    many dead rows; returns their names.
+
+    A large dry run inserts and rolls back as many rows as it checks. Until they are vacuumed,
+    every index entry they left is still visited: the commit that follows meets each of its
+    own keys again in the unique indexes (a heap read to learn the entry is dead), its new rows
+    go to the end of tables twice their size, and autovacuum only starts on a table once a
+    fifth of it is dead. Vacuuming costs a pass over the table's indexes, so small rollbacks
+    into large tables are left to autovacuum. Outside a transaction only (VACUUM cannot run
+    inside one): elsewhere it does nothing."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block or not written:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_live_tup FROM pg_stat_user_tables "
+            "WHERE schemaname = current_schema() AND relname = ANY(%s)",
+            [list(written)],
+        )
+        tables = worth_vacuuming(written, live=dict(cursor.fetchall()))
+        for table in tables:
+            cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
+    return tables

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.roles import Perm
 from jinguo.audit.services import audit_record
-from jinguo.core.bulk import insert_new
+from jinguo.core.bulk import insert_new, rows_written, vacuum_rolled_back
 from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
 from jinguo.imports.ahead import parsed_ahead
@@ -416,12 +416,15 @@ def import_check(
     """The full dry run: every row through the real services, then everything rolled back."""
     access.require(actor, Perm.EDIT, batch.unit)
     result = RunResult()
+    written: dict[str, int] = {}
     try:
         with transaction.atomic():
             result = _run(batch, actor, on_progress=on_progress)
+            written = rows_written()
             raise _Rollback
     except _Rollback:
         pass
+    vacuum_rolled_back(written)  # so that the commit does not wade through the dry run's rows
     batch.check_counts = result.counts
     batch.first_errors = _first_errors(result)
     batch.error_file_path = _store_errors(batch, result)

@@ -206,6 +206,26 @@ def test_changes_are_stored_as_json_values() -> None:
     assert changes == {"on": [None, "2015-01-02"], "when": [None, "2015-01-02T03:00:00+00:00"]}
 
 
+def test_changes_of_a_created_record_are_those_from_nothing() -> None:
+    after = {
+        "name": "村", "phone": "13900000000", "unset": None, "on": dt.date(2015, 1, 2),
+        "tags": ["a"], "count": 0,
+    }  # fmt: skip
+
+    created = changes_between({}, after, sensitive=["phone"])
+
+    assert created == {
+        "count": [None, 0],
+        "name": [None, "村"],
+        "on": [None, "2015-01-02"],
+        "phone": [None, REDACTED],
+        "tags": [None, ["a"]],
+    }
+    assert list(created) == sorted(created)  # the order the audit chain hashes
+    # The same as from a record whose fields were all empty.
+    assert created == changes_between(dict.fromkeys(after), after, sensitive=["phone"])
+
+
 # --- the chain ------------------------------------------------------------------------------------
 
 
