@@ -324,15 +324,22 @@ def _set_counts(activity: Activity, counts: Mapping[str, int]) -> None:
 
 @transaction.atomic
 def counts_set(*, actor: Any, activity: Activity, counts: Mapping[str, int]) -> None:
-    """Replace the counts by group of an activity that takes no names."""
-    _require_activity(actor, activity, sheet=True)
-    before = dict(activity.counts.values_list("group", "count"))
-    _set_counts(activity, counts)
+    """Replace the counts by group of an activity that takes no names. Like any other
+    correction of the activity, a change of its counts bumps its version (and the object
+    passed in is given the new one), so that what read the activity before can tell."""
+    current = Activity.objects.select_for_update().get(pk=activity.pk)
+    _require_activity(actor, current, sheet=True)
+    before = dict(current.counts.values_list("group", "count"))
+    _set_counts(current, counts)
+    if before != {group: number for group, number in counts.items() if number}:
+        current.version += 1
+        current.save(update_fields=["version"])
+        activity.version = current.version
     audit_record(
         actor=actor,
         action="activity.counts",
-        obj=activity,
-        unit_path=activity.owner.path,
+        obj=current,
+        unit_path=current.owner.path,
         changes={"counts": [before, dict(counts)]},
     )
 

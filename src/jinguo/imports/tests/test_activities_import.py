@@ -4,12 +4,11 @@ only, and undo (through `activity_remove`, refused once attendance is recorded).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.test import Client
@@ -19,13 +18,15 @@ from python_calamine import CalamineWorkbook
 from jinguo.accounts.models import User
 from jinguo.activities.choices import ActivityKind, Group, Headcount
 from jinguo.activities.models import Activity, Training
-from jinguo.activities.services import attendance_add
+from jinguo.activities.services import attendance_add, counts_set
 from jinguo.activities.tests.conftest import MakeActivity, at, make_activity  # noqa: F401
 from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
-from jinguo.imports.activities import ACTIVITIES, COLUMNS
+from jinguo.imports.activities import ACTIVITIES, CHANGED_SINCE_IMPORT, COLUMNS
 from jinguo.imports.models import ImportBatch
-from jinguo.imports.services import import_check, import_commit, import_undo, import_upload
+from jinguo.imports.services import import_undo
+from jinguo.imports.tests import helpers
+from jinguo.imports.tests.helpers import commit, errors_by_row
 from jinguo.imports.workbooks import strip_required_mark, template_xlsx
 from jinguo.orgunits.models import OrgUnit
 from jinguo.people.tests.conftest import (  # noqa: F401 - fixtures
@@ -43,6 +44,9 @@ pytestmark = pytest.mark.django_db
 HEADER = ["活动名称", "活动类型", "开始日期", "结束日期", "举办地", "地址", "项目名称", "参加对象"]
 HEADER += ["参加妇女人数", "参加儿童人数", "参加老人人数", "其他参加人数", "参加总人数"]
 HEADER += ["支出（元）", "发放物资价值（元）", "活动成效"]
+csv_bytes = partial(helpers.csv_bytes, header=HEADER)
+upload = helpers.uploader("activities", "活动台账.csv")
+
 PROGRAMME = "单亲母亲救助"
 
 
@@ -103,29 +107,6 @@ GOOD = [
     # The same title on the same day in another village: another activity.
     full(*row("三八节宣讲", "宣讲", "2014-03-08", place="村1-1", women="80")),
 ]
-
-
-def csv_bytes(rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-def upload(user: User, unit: OrgUnit, data: bytes, name: str = "活动台账.csv") -> ImportBatch:
-    batch = import_upload(actor=user, kind="activities", unit=unit, file_name=name, data=data)
-    return import_check(actor=user, batch=batch)
-
-
-def commit(
-    user: User, batch: ImportBatch, mode: str = ImportBatch.Mode.ALL_OR_NOTHING
-) -> ImportBatch:
-    return import_commit(actor=user, batch=batch, mode=mode)
-
-
-def errors_by_row(batch: ImportBatch) -> dict[int, tuple[str, str]]:
-    return {e["row"]: (e["column"], e["message"]) for e in batch.first_errors}
 
 
 def header(key: str) -> str:
@@ -410,5 +391,24 @@ def test_undo_is_refused_once_attendance_is_recorded(
     assert refused.value.code == "changed_since"
     assert "走访慰问贫困母亲" in str(refused.value)
     assert Activity.objects.count() == 4  # nothing of the undo is left
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED
+
+
+@pytest.mark.usefixtures("programme")
+def test_undo_is_refused_once_only_the_counts_were_changed(
+    township_chair: User, township: OrgUnit
+) -> None:
+    batch = commit(township_chair, upload(township_chair, township, csv_bytes(GOOD)))
+    talk = Activity.objects.get(title="三八节宣讲", place__name="村1-2")
+    counts_set(actor=township_chair, activity=talk, counts={Group.WOMEN: 125})
+
+    with pytest.raises(ApplicationError) as refused:
+        import_undo(actor=township_chair, batch=batch)
+
+    assert refused.value.code == "changed_since"
+    assert str(CHANGED_SINCE_IMPORT % {"title": "三八节宣讲"}) in str(refused.value)
+    assert Activity.objects.filter(pk=talk.pk).exists()
+    assert Activity.objects.count() == 4
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.COMMITTED

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from functools import partial
 
 import pytest
 from django.test import Client
@@ -22,40 +21,21 @@ from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
 from jinguo.imports.attendance import COLUMNS
 from jinguo.imports.models import ImportBatch
-from jinguo.imports.services import import_check, import_commit, import_undo, import_upload
+from jinguo.imports.services import import_undo
+from jinguo.imports.tests import helpers
+from jinguo.imports.tests.helpers import commit, number
 from jinguo.orgunits.models import OrgUnit
-from jinguo.people import idnumbers
 from jinguo.people.models import Person
 from jinguo.people.tests.conftest import MakePerson, make_person, village  # noqa: F401
-from jinguo.testing import OPENED, Tree
+from jinguo.testing import Tree
 
 pytestmark = pytest.mark.django_db
 
 HEADER = ["活动名称", "活动日期", "身份证号", "姓名", "手机号", "签到日期"]
+csv_bytes = partial(helpers.csv_bytes, header=HEADER)
+upload = helpers.uploader("attendance", "签到表.csv")
+
 START = "2014-05-06"
-
-
-def number(seq: int) -> str:
-    return idnumbers.generate("150525", OPENED.replace(year=1980), "F", seq)
-
-
-def csv_bytes(rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-def upload(user: User, unit: OrgUnit, data: bytes, name: str = "签到表.csv") -> ImportBatch:
-    batch = import_upload(actor=user, kind="attendance", unit=unit, file_name=name, data=data)
-    return import_check(actor=user, batch=batch)
-
-
-def commit(
-    user: User, batch: ImportBatch, mode: str = ImportBatch.Mode.ALL_OR_NOTHING
-) -> ImportBatch:
-    return import_commit(actor=user, batch=batch, mode=mode)
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@ refusals of the delivery form as errors naming the cell."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pytest
@@ -18,7 +17,9 @@ from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
 from jinguo.imports.benefits import BENEFITS
 from jinguo.imports.models import ImportBatch
-from jinguo.imports.services import import_check, import_commit, import_undo, import_upload
+from jinguo.imports.services import import_undo
+from jinguo.imports.tests import helpers
+from jinguo.imports.tests.helpers import commit, errors_by_row
 from jinguo.imports.workbooks import strip_required_mark, template_xlsx
 from jinguo.orgunits.models import OrgUnit
 from jinguo.people.models import Person
@@ -43,6 +44,9 @@ S = EnrolmentStatus
 YUAN = Decimal
 HEADER = ["项目名称", "身份证号", "发放日期", "类型", "金额或价值（元）", "物品或服务", "数量"]
 HEADER += ["计量单位", "经办人", "备注"]
+csv_bytes = partial(helpers.csv_bytes, header=HEADER)
+upload = helpers.uploader("benefits", "发放.csv")
+
 NAME = "单亲母亲救助"
 A = id_number(dt.date(1980, 5, 1), "F", 1)
 B = id_number(dt.date(1982, 6, 2), "F", 2)
@@ -70,34 +74,11 @@ def people(make_person: MakePerson, programme: Programme) -> dict[str, Person]: 
     return found
 
 
-def csv_bytes(rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
 GOOD = [
     [NAME, A, "2014-03-08", "现金", "1000", "", "", "", "王主席", "三八节"],
     [NAME, B, "2014年3月9日", "物资", "770", "化肥", "10", "袋", "王主席", ""],
     [NAME, A, "20140310", "服务", "", "法律咨询", "", "", "", ""],
 ]
-
-
-def upload(user: User, unit: OrgUnit, data: bytes, name: str = "发放.csv") -> ImportBatch:
-    batch = import_upload(actor=user, kind="benefits", unit=unit, file_name=name, data=data)
-    return import_check(actor=user, batch=batch)
-
-
-def commit(
-    user: User, batch: ImportBatch, mode: str = ImportBatch.Mode.ALL_OR_NOTHING
-) -> ImportBatch:
-    return import_commit(actor=user, batch=batch, mode=mode)
-
-
-def errors_by_row(batch: ImportBatch) -> dict[int, tuple[str, str]]:
-    return {e["row"]: (e["column"], e["message"]) for e in batch.first_errors}
 
 
 def test_the_type_is_registered_with_a_chinese_template() -> None:
@@ -267,7 +248,7 @@ def test_a_fund_must_be_named_when_the_programme_has_several(
         [NAME, B, "2014-03-09", "现金", "300", "", "", "", "", "", "没有的资金"],
     ]
 
-    batch = upload(village_director, village, csv_bytes(rows, header))
+    batch = upload(village_director, village, csv_bytes(rows, header=header))
 
     assert batch.check_counts["new"] == 1
     assert {row: column for row, (column, _m) in errors_by_row(batch).items()} == {

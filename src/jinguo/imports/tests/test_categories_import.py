@@ -3,11 +3,10 @@ refusals of the category form as errors naming the cell, and the refused undo.""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
+from functools import partial
 
 import pytest
 from django.test import Client
@@ -20,7 +19,9 @@ from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
 from jinguo.imports.categories import CATEGORIES, COLUMNS, NOT_UNDOABLE
 from jinguo.imports.models import ImportBatch
-from jinguo.imports.services import import_check, import_commit, import_undo, import_upload
+from jinguo.imports.services import import_undo
+from jinguo.imports.tests import helpers
+from jinguo.imports.tests.helpers import commit, errors_by_row
 from jinguo.imports.workbooks import strip_required_mark, template_xlsx
 from jinguo.orgunits.models import OrgUnit
 from jinguo.people.choices import Category
@@ -37,6 +38,9 @@ from jinguo.people.tests.conftest import (  # noqa: F401 - fixtures
 pytestmark = pytest.mark.django_db
 
 HEADER = ["身份证号", "类别", "开始日期", "结束日期"]
+csv_bytes = partial(helpers.csv_bytes, header=HEADER)
+upload = helpers.uploader("categories", "类别.csv")
+
 A = id_number(dt.date(1980, 5, 1), "F", 1)
 B = id_number(dt.date(1950, 6, 2), "F", 2)
 C = id_number(dt.date(1984, 7, 3), "F", 3)  # lives in the neighbouring village
@@ -60,34 +64,11 @@ def people(
     }
 
 
-def csv_bytes(rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
 GOOD = [
     [A, "单亲母亲", "2014-03-08", ""],
     [A, "低保对象", "2014年3月9日", "2015/3/9"],
     [B, "空巢老人", "20140310", ""],
 ]
-
-
-def upload(user: User, unit: OrgUnit, data: bytes, name: str = "类别.csv") -> ImportBatch:
-    batch = import_upload(actor=user, kind="categories", unit=unit, file_name=name, data=data)
-    return import_check(actor=user, batch=batch)
-
-
-def commit(
-    user: User, batch: ImportBatch, mode: str = ImportBatch.Mode.ALL_OR_NOTHING
-) -> ImportBatch:
-    return import_commit(actor=user, batch=batch, mode=mode)
-
-
-def errors_by_row(batch: ImportBatch) -> dict[int, tuple[str, str]]:
-    return {e["row"]: (e["column"], e["message"]) for e in batch.first_errors}
 
 
 def test_the_type_is_registered_with_a_chinese_template_and_a_dropdown() -> None:

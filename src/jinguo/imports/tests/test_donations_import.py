@@ -4,13 +4,12 @@ as errors naming the cell, and the refused undo."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.test import Client
@@ -25,7 +24,9 @@ from jinguo.donations.models import Campaign, CharityPlace, Donation, Donor, Sto
 from jinguo.imports import registry
 from jinguo.imports.donations import COLUMNS, DONATIONS, NOT_UNDOABLE
 from jinguo.imports.models import ImportBatch
-from jinguo.imports.services import import_check, import_commit, import_undo, import_upload
+from jinguo.imports.services import import_undo
+from jinguo.imports.tests import helpers
+from jinguo.imports.tests.helpers import commit, errors_by_row
 from jinguo.imports.workbooks import strip_required_mark, template_xlsx
 from jinguo.orgunits.models import OrgUnit
 from jinguo.people.tests.conftest import far_village, village  # noqa: F401 - fixtures
@@ -40,6 +41,8 @@ YUAN = Decimal
 OPENED = dt.date(2013, 1, 1)
 HEADER = ["接收日期", "捐赠人", "捐赠方类型", "募捐活动", "金额或价值（元）", "捐赠方式"]
 HEADER += ["资金账户", "物品", "类别", "数量", "计量单位", "新旧程度", "存放地点", "备注"]
+csv_bytes = partial(helpers.csv_bytes, header=HEADER)
+upload = helpers.uploader("donations", "捐赠.csv")
 
 
 def row(
@@ -124,29 +127,6 @@ def setting(
     )
     services.donor_create(actor=None, owner=far_village, kind=DonorKind.PERSON, name="李先生")
     return Setting(cabin, township_cabin, far_fund, drive, clothes, far, donor)
-
-
-def csv_bytes(rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-def upload(user: User, unit: OrgUnit, data: bytes, name: str = "捐赠.csv") -> ImportBatch:
-    batch = import_upload(actor=user, kind="donations", unit=unit, file_name=name, data=data)
-    return import_check(actor=user, batch=batch)
-
-
-def commit(
-    user: User, batch: ImportBatch, mode: str = ImportBatch.Mode.ALL_OR_NOTHING
-) -> ImportBatch:
-    return import_commit(actor=user, batch=batch, mode=mode)
-
-
-def errors_by_row(batch: ImportBatch) -> dict[int, tuple[str, str]]:
-    return {e["row"]: (e["column"], e["message"]) for e in batch.first_errors}
 
 
 def header(key: str) -> str:

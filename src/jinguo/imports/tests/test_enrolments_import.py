@@ -4,11 +4,10 @@ the refusals of the enrolment pages as errors naming the cell, and the refused u
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
+from functools import partial
 
 import pytest
 from django.test import Client
@@ -21,7 +20,9 @@ from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
 from jinguo.imports.enrolments import COLUMNS, ENROLMENTS, NOT_UNDOABLE
 from jinguo.imports.models import ImportBatch
-from jinguo.imports.services import import_check, import_commit, import_undo, import_upload
+from jinguo.imports.services import import_undo
+from jinguo.imports.tests import helpers
+from jinguo.imports.tests.helpers import commit, errors_by_row
 from jinguo.imports.workbooks import strip_required_mark, template_xlsx
 from jinguo.orgunits.models import OrgUnit
 from jinguo.people.models import Person
@@ -52,6 +53,9 @@ pytestmark = pytest.mark.django_db
 
 S = EnrolmentStatus
 HEADER = ["项目名称", "身份证号", "申请日期", "状态", "批次", "户编号", "破格纳入理由", "备注"]
+csv_bytes = partial(helpers.csv_bytes, header=HEADER)
+upload = helpers.uploader("enrolments", "报名.csv")
+
 NAME = "单亲母亲救助"
 A = id_number(dt.date(1980, 5, 1), "F", 1)
 B = id_number(dt.date(1982, 6, 2), "F", 2)
@@ -88,33 +92,10 @@ def people(
     }
 
 
-def csv_bytes(rows: Sequence[Sequence[object]], head: Sequence[str] = HEADER) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(head)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
 GOOD = [
     [NAME, A, "2014-03-08", "", "", "", "", "三八节集中申请"],
     [NAME, B, "2014年3月9日", "已申请", "2014", "", "", ""],
 ]
-
-
-def upload(user: User, unit: OrgUnit, data: bytes, name: str = "报名.csv") -> ImportBatch:
-    batch = import_upload(actor=user, kind="enrolments", unit=unit, file_name=name, data=data)
-    return import_check(actor=user, batch=batch)
-
-
-def commit(
-    user: User, batch: ImportBatch, mode: str = ImportBatch.Mode.ALL_OR_NOTHING
-) -> ImportBatch:
-    return import_commit(actor=user, batch=batch, mode=mode)
-
-
-def errors_by_row(batch: ImportBatch) -> dict[int, tuple[str, str]]:
-    return {e["row"]: (e["column"], e["message"]) for e in batch.first_errors}
 
 
 def statuses() -> dict[str, str]:

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
+from functools import partial
 
 import pytest
 from django.test import Client
@@ -20,7 +19,9 @@ from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
 from jinguo.imports.households import COLUMNS, HOUSEHOLDS, NOT_UNDOABLE
 from jinguo.imports.models import ImportBatch
-from jinguo.imports.services import import_check, import_commit, import_undo, import_upload
+from jinguo.imports.services import import_undo
+from jinguo.imports.tests import helpers
+from jinguo.imports.tests.helpers import commit, errors_by_row
 from jinguo.imports.workbooks import strip_required_mark, template_xlsx
 from jinguo.orgunits.models import OrgUnit
 from jinguo.people.choices import Relation
@@ -38,6 +39,9 @@ from jinguo.people.tests.conftest import (  # noqa: F401 - fixtures
 pytestmark = pytest.mark.django_db
 
 HEADER = ["户主身份证号", "成员身份证号", "与户主关系", "入户日期"]
+csv_bytes = partial(helpers.csv_bytes, header=HEADER)
+upload = helpers.uploader("households", "家庭户.csv")
+
 A = id_number(dt.date(1970, 5, 1), "M", 1)  # 王大山, the head
 B = id_number(dt.date(1972, 6, 2), "F", 2)  # his wife
 C = id_number(dt.date(1998, 7, 3), "F", 3)  # their daughter
@@ -77,34 +81,11 @@ def people(
     return people
 
 
-def csv_bytes(rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
 GOOD = [
     [A, "", "户主", "2020-01-01"],  # the head's own row: creates the household
     [A, B, "配偶", "2020年1月1日"],
     [A, C, "子女", "20210308"],
 ]
-
-
-def upload(user: User, unit: OrgUnit, data: bytes, name: str = "家庭户.csv") -> ImportBatch:
-    batch = import_upload(actor=user, kind="households", unit=unit, file_name=name, data=data)
-    return import_check(actor=user, batch=batch)
-
-
-def commit(
-    user: User, batch: ImportBatch, mode: str = ImportBatch.Mode.ALL_OR_NOTHING
-) -> ImportBatch:
-    return import_commit(actor=user, batch=batch, mode=mode)
-
-
-def errors_by_row(batch: ImportBatch) -> dict[int, tuple[str, str]]:
-    return {e["row"]: (e["column"], e["message"]) for e in batch.first_errors}
 
 
 def header(key: str) -> str:

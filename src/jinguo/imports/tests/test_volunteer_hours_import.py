@@ -3,11 +3,10 @@ errors, all-or-nothing, undo refused."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.test import Client
@@ -18,61 +17,25 @@ from python_calamine import CalamineWorkbook
 import jinguo.imports.volunteers  # noqa: F401 - registers the service hours import type
 from jinguo.accounts.models import User
 from jinguo.activities import services
-from jinguo.activities.choices import TeamFocus
 from jinguo.activities.models import ServiceRecord, VolunteerTeam
 from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
 from jinguo.imports.models import ImportBatch
-from jinguo.imports.services import import_check, import_commit, import_undo, import_upload
+from jinguo.imports.services import import_undo
+from jinguo.imports.tests import helpers
+from jinguo.imports.tests.helpers import TEAM, commit, make_team, number
 from jinguo.imports.volunteers import COLUMNS
-from jinguo.orgunits.models import Kind, OrgUnit
-from jinguo.orgunits.services import orgunit_create
-from jinguo.people import idnumbers
 from jinguo.people.models import Person
 from jinguo.people.tests.conftest import MakePerson, make_person, village  # noqa: F401
-from jinguo.testing import OPENED, Tree
+from jinguo.testing import Tree
 
 pytestmark = pytest.mark.django_db
 
 HEADER = ["服务队", "身份证号", "服务日期", "服务时长（小时）", "服务内容"]
-TEAM = "巾帼志愿服务队"
+csv_bytes = partial(helpers.csv_bytes, header=HEADER)
+upload = helpers.uploader("service_hours", "志愿服务时长.csv")
+
 D = dt.date
-
-
-def number(seq: int) -> str:
-    return idnumbers.generate("150525", OPENED.replace(year=1980), "F", seq)
-
-
-def csv_bytes(rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-def upload(user: User, unit: OrgUnit, data: bytes, name: str = "志愿服务时长.csv") -> ImportBatch:
-    batch = import_upload(actor=user, kind="service_hours", unit=unit, file_name=name, data=data)
-    return import_check(actor=user, batch=batch)
-
-
-def commit(
-    user: User, batch: ImportBatch, mode: str = ImportBatch.Mode.ALL_OR_NOTHING
-) -> ImportBatch:
-    return import_commit(actor=user, batch=batch, mode=mode)
-
-
-def make_team(parent: OrgUnit, name: str) -> VolunteerTeam:
-    unit = orgunit_create(
-        actor=None, parent=parent, name=name, kind=Kind.VOLUNTEER_TEAM, opened_on=OPENED
-    )
-    return services.team_profile_set(actor=None, unit=unit, focus=TeamFocus.LEGAL_RIGHTS)
-
-
-@pytest.fixture
-def team(tree: Tree) -> VolunteerTeam:
-    """巾帼志愿服务队, a team of the first township."""
-    return make_team(tree.townships[0], TEAM)
 
 
 @pytest.fixture

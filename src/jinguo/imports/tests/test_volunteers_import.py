@@ -4,10 +4,9 @@ refused."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from functools import partial
 
 import pytest
 from django.test import Client
@@ -17,66 +16,31 @@ from python_calamine import CalamineWorkbook
 
 from jinguo.accounts.models import User
 from jinguo.activities import services
-from jinguo.activities.choices import TeamFocus, VolunteerRole
+from jinguo.activities.choices import VolunteerRole
 from jinguo.activities.models import Volunteer, VolunteerTeam
 from jinguo.audit.models import AuditEntry
 from jinguo.core.errors import ApplicationError
 from jinguo.imports import registry
 from jinguo.imports.models import ImportBatch
 from jinguo.imports.registry import SAME_RECORD
-from jinguo.imports.services import import_check, import_commit, import_undo, import_upload
+from jinguo.imports.services import import_undo
+from jinguo.imports.tests import helpers
+from jinguo.imports.tests.helpers import TEAM, commit, errors_by_row, make_team, number
 from jinguo.imports.volunteers import ROSTER_COLUMNS, ROSTER_NOT_UNDOABLE, VOLUNTEERS
 from jinguo.imports.workbooks import strip_required_mark, template_xlsx
-from jinguo.orgunits.models import Kind, OrgUnit
-from jinguo.orgunits.services import orgunit_create
-from jinguo.people import idnumbers
 from jinguo.people.models import Person
 from jinguo.people.tests.conftest import MakePerson, make_person, village  # noqa: F401
-from jinguo.testing import OPENED, Tree
+from jinguo.testing import Tree
 
 pytestmark = pytest.mark.django_db
 
 HEADER = ["服务队", "身份证号", "加入日期", "角色"]
-TEAM = "巾帼志愿服务队"
+csv_bytes = partial(helpers.csv_bytes, header=HEADER)
+upload = helpers.uploader("volunteers", "志愿者名册.csv")
+
 D = dt.date
 M, L = VolunteerRole.MEMBER, VolunteerRole.LEADER
-
-
-def number(seq: int) -> str:
-    return idnumbers.generate("150525", OPENED.replace(year=1980), "F", seq)
-
-
 UNREGISTERED = number(9)
-
-
-def csv_bytes(rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-def upload(user: User, unit: OrgUnit, data: bytes, name: str = "志愿者名册.csv") -> ImportBatch:
-    batch = import_upload(actor=user, kind="volunteers", unit=unit, file_name=name, data=data)
-    return import_check(actor=user, batch=batch)
-
-
-def commit(
-    user: User, batch: ImportBatch, mode: str = ImportBatch.Mode.ALL_OR_NOTHING
-) -> ImportBatch:
-    return import_commit(actor=user, batch=batch, mode=mode)
-
-
-def errors_by_row(batch: ImportBatch) -> dict[int, tuple[str, str]]:
-    return {e["row"]: (e["column"], e["message"]) for e in batch.first_errors}
-
-
-def make_team(parent: OrgUnit, name: str) -> VolunteerTeam:
-    unit = orgunit_create(
-        actor=None, parent=parent, name=name, kind=Kind.VOLUNTEER_TEAM, opened_on=OPENED
-    )
-    return services.team_profile_set(actor=None, unit=unit, focus=TeamFocus.LEGAL_RIGHTS)
 
 
 def memberships(team: VolunteerTeam) -> set[tuple[str, dt.date, str, dt.date | None]]:
@@ -84,12 +48,6 @@ def memberships(team: VolunteerTeam) -> set[tuple[str, dt.date, str, dt.date | N
         (v.person.name, v.start, v.role, v.end)
         for v in Volunteer.objects.filter(team=team).select_related("person")
     }
-
-
-@pytest.fixture
-def team(tree: Tree) -> VolunteerTeam:
-    """巾帼志愿服务队, a team of the first township."""
-    return make_team(tree.townships[0], TEAM)
 
 
 @pytest.fixture
