@@ -51,8 +51,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -260,11 +261,83 @@ def _child(kind: str, **arguments: Any) -> dict[str, Any]:
 
 
 def _peak_mb() -> float:
-    """This process's peak resident memory, plus the largest of its children's (the process
-    reading a large sheet ahead): an upper bound of what the import held at once."""
+    """This process's peak resident memory, plus the largest of its children's: an upper bound
+    of what it held at once, which counts twice every page a fork shares."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return (own + children) / 1024
+
+
+def _descendants(pid: int) -> list[int]:
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found += _descendants(int(child))
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0  # ended meanwhile
+    match = re.search(r"^Pss:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+class MemoryWatch:
+    """The peak of the memory this process and its descendants (the reading child) hold
+    together, sampled every 0.2 s as the sum of their proportional set sizes (PSS: a page two
+    processes share counts half in each), which is what the machine gives them. Linux only;
+    elsewhere `peak_mb` is None."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self.available = Path("/proc/self/smaps_rollup").exists()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while True:
+            total = sum(_pss_kb(pid) for pid in _descendants(os.getpid()))
+            self.peak_kb = max(self.peak_kb, total)
+            if self._stop.wait(0.2):
+                return
+
+    def __enter__(self) -> MemoryWatch:
+        if self.available:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.available:
+            self._stop.set()
+            self._thread.join()
+
+    @property
+    def peak_mb(self) -> float | None:
+        return self.peak_kb / 1024 if self.available else None
+
+
+def _cpu_seconds() -> tuple[float, float | None]:
+    """CPU seconds used so far by this process and by its database server process (PostgreSQL
+    on this machine), to tell the importer's work from the server's."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    own = usage.ru_utime + usage.ru_stime
+    if connection.vendor != "postgresql":
+        return own, None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = int(cursor.fetchone()[0])
+    try:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return own, None  # the server runs elsewhere
+    return own, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def child_jinguo(arguments: dict[str, Any]) -> dict[str, Any]:
@@ -290,23 +363,41 @@ def child_jinguo(arguments: dict[str, Any]) -> dict[str, Any]:
         user = User.objects.get(username=USERNAME)
         unit = OrgUnit.objects.get(code=COUNTY)
         path = Path(arguments["path"])
-        started = time.perf_counter()
-        batch = import_upload(
-            actor=user, kind="people", unit=unit, file_name=path.name, data=path.read_bytes()
-        )
-        uploaded = time.perf_counter()
-        batch = import_check(actor=user, batch=batch)
-        checked = time.perf_counter()
-        if batch.check_counts.get("errors"):
-            raise RuntimeError(f"the generated file has errors: {batch.first_errors[:5]}")
-        batch = import_commit(actor=user, batch=batch, mode=ImportBatch.Mode.ALL_OR_NOTHING)
-        committed = time.perf_counter()
+        phases: dict[str, dict[str, float | None]] = {}
+
+        def timed(phase: str, step: Callable[[], Any]) -> Any:
+            started, (own, server) = time.perf_counter(), _cpu_seconds()
+            out = step()
+            own_after, server_after = _cpu_seconds()
+            phases[phase] = {
+                "seconds": time.perf_counter() - started,
+                "cpu": own_after - own,
+                "server_cpu": None if server is None else server_after - server,  # type: ignore[operator]
+            }
+            return out
+
+        with MemoryWatch() as memory:
+            batch = timed(
+                "upload",
+                lambda: import_upload(
+                    actor=user, kind="people", unit=unit, file_name=path.name,
+                    data=path.read_bytes(),
+                ),
+            )  # fmt: skip
+            batch = timed("check", lambda: import_check(actor=user, batch=batch))
+            if batch.check_counts.get("errors"):
+                raise RuntimeError(f"the generated file has errors: {batch.first_errors[:5]}")
+            batch = timed(
+                "commit",
+                lambda: import_commit(
+                    actor=user, batch=batch, mode=ImportBatch.Mode.ALL_OR_NOTHING
+                ),
+            )
     return {
         "batch": str(batch.pk),
         "counts": batch.commit_counts,
-        "upload": uploaded - started,
-        "check": checked - uploaded,
-        "commit": committed - checked,
+        "phases": phases,
+        "pss_mb": memory.peak_mb,
         "peak_mb": _peak_mb(),
     }
 
@@ -577,12 +668,25 @@ def _jinguo(label: str, path: Path, media: Path, dump: Path | None) -> JinguoRun
     if dump is not None:
         counts = _dump(dump, out["batch"], first_entry)
         print(f"bench_import: rows written by the csv import, for the COPY: {counts}", flush=True)
+    phases = out["phases"]
+    for phase, figures in phases.items():
+        server = figures["server_cpu"]
+        print(
+            f"bench_import: {label}: {phase} {figures['seconds']:.1f} s "
+            f"(importer CPU {figures['cpu']:.1f} s"
+            + ("" if server is None else f", database server CPU {server:.1f} s")
+            + ")",
+            flush=True,
+        )
+    # The sum of PSS where /proc tells it, else the summed peaks (an upper bound).
+    peak = out["pss_mb"] if out["pss_mb"] is not None else out["peak_mb"]
     print(
-        f"bench_import: {label}: upload {out['upload']:.1f} s, check {out['check']:.1f} s, "
-        f"commit {out['commit']:.1f} s, peak {out['peak_mb']:.0f} MB",
+        f"bench_import: {label}: peak memory {peak:.0f} MB (PSS of the importer and its reading "
+        f"child, summed); peak RSS of the two summed {out['peak_mb']:.0f} MB",
         flush=True,
     )
-    return JinguoRun(label, out["upload"], out["check"], out["commit"], out["peak_mb"])
+    seconds = {phase: figures["seconds"] for phase, figures in phases.items()}
+    return JinguoRun(label, seconds["upload"], seconds["check"], seconds["commit"], peak)
 
 
 def run() -> list[RateRow]:
