@@ -424,12 +424,13 @@ def import_check(
             raise _Rollback
     except _Rollback:
         pass
-    vacuum_rolled_back(written)  # so that the commit does not wade through the dry run's rows
     batch.check_counts = result.counts
     batch.first_errors = _first_errors(result)
     batch.error_file_path = _store_errors(batch, result)
     batch.status = ImportBatch.Status.CHECKED
     batch.save(update_fields=["check_counts", "first_errors", "error_file_path", "status"])
+    # Once the outcome is saved: so that the commit does not wade through the dry run's rows.
+    vacuum_rolled_back(written)
     return batch
 
 
@@ -460,14 +461,19 @@ def import_commit(
     mode: str,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportBatch:
-    """Import for real, in one transaction. All-or-nothing refuses a file with any error."""
+    """Import for real, in one transaction. All-or-nothing refuses a file with any error.
+
+    The batch need not have been checked: the commit meets every row with the same checks,
+    and an all-or-nothing commit refused for errors keeps what it found on the batch (counts,
+    first errors, error workbook), as a dry run would have."""
     access.require(actor, Perm.EDIT, batch.unit)
-    committable = Q(status__in=(ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED))
+    ready = (ImportBatch.Status.UPLOADED, ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED)
+    committable = Q(status__in=ready)
     if batch.status == ImportBatch.Status.COMMITTING and _committer_gone(batch.committer):
         # The process that claimed it died; its transaction died with it, so nothing of that
         # attempt is in the database and the batch can be committed again.
         committable |= Q(status=ImportBatch.Status.COMMITTING, committer=batch.committer)
-    elif batch.status not in (ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED):
+    elif batch.status not in ready:
         raise ApplicationError(
             NOT_COMMITTABLE,
             code="not_committable",
@@ -489,11 +495,16 @@ def import_commit(
             params={"status": ImportBatch.Status.COMMITTING.label},
         )
     batch.status = ImportBatch.Status.COMMITTING
+    found: dict[str, Any] = {}  # what a refused commit found, kept on the batch
     try:
         with transaction.atomic():
             result = _run(batch, actor, on_progress=on_progress, record=True)
             if result.counts["errors"] and not valid_only:
-                result.rejected.close()
+                found = {
+                    "check_counts": result.counts,
+                    "first_errors": _first_errors(result),
+                    "error_file_path": _store_errors(batch, result),
+                }
                 raise ApplicationError(
                     HAS_ERRORS,
                     code="has_errors",
@@ -516,7 +527,7 @@ def import_commit(
             )
     except ApplicationError as error:
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.FAILED, message=str(error)
+            status=ImportBatch.Status.FAILED, message=str(error), **found
         )
         batch.refresh_from_db()
         raise

@@ -59,6 +59,7 @@ def test_an_import_writes_the_rows(tmp_path: Path, tree: Tree, village_director:
     output = run(path, tree, village_director)
 
     assert "imported: 2 rows — 2 new" in output
+    assert "checked" not in output  # one pass: the commit checks every row itself
     assert Person.objects.count() == before + 2
 
 
@@ -70,11 +71,20 @@ def test_a_file_with_errors_is_refused_unless_valid_only(
     path.write_bytes(csv_bytes([*rows_for(village, 1), ["", number(3), village.code, "", ""]]))
     before = Person.objects.count()
 
-    with pytest.raises(CommandError):
-        run(path, tree, village_director)
-    assert Person.objects.count() == before
-
     errors = tmp_path / "errors.xlsx"
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="rows have errors"):
+        call_command(
+            "import", str(path), type="people", unit=village.code,
+            user=village_director.username, errors=errors, stdout=out,
+        )  # fmt: skip
+    assert Person.objects.count() == before
+    # The refusal says what it found, row by row, and writes the error workbook.
+    assert "refused: 2 rows — 1 new, 0 updated, 0 unchanged, 1 with errors" in out.getvalue()
+    assert "row 3" in out.getvalue()
+    assert errors.read_bytes()[:2] == b"PK"
+    errors.unlink()
+
     output = run(path, tree, village_director, valid_only=True, errors=errors)
 
     assert "imported: 2 rows — 1 new" in output

@@ -137,6 +137,31 @@ def test_all_or_nothing_refuses_a_file_with_errors(
     assert batch.status == ImportBatch.Status.FAILED
 
 
+def test_an_unchecked_file_is_committed_in_one_pass_and_a_refusal_keeps_its_errors(
+    village_director: User, village: OrgUnit
+) -> None:
+    bad = ["", number(3), village.code, "", "本人"]
+    batch = upload(village_director, village, csv_bytes([*rows_for(village, 1), bad]), check=False)
+    before = snapshot()
+
+    with pytest.raises(ApplicationError) as refused:
+        commit(village_director, batch)
+
+    assert refused.value.code == "has_errors"
+    assert snapshot()["people"] == before["people"]
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    # What the commit found is kept, as a dry run would have kept it.
+    assert batch.check_counts == {"rows": 2, "new": 1, "updated": 0, "unchanged": 0, "errors": 1}
+    assert [e["row"] for e in batch.first_errors] == [3]
+    assert [row[1] for row in error_rows(batch)[1:]] == [number(3)]
+
+    batch = commit(village_director, batch, ImportBatch.Mode.VALID_ONLY)
+
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert batch.commit_counts["new"] == 1
+
+
 def test_valid_only_imports_the_good_rows_and_the_workbook_holds_the_bad(
     village_director: User, village: OrgUnit
 ) -> None:

@@ -1,4 +1,6 @@
-"""`jinguo import FILE --type people --unit 150525 --user admin [--dry-run] [--valid-only]`."""
+"""`jinguo import FILE --type people --unit 150525 --user admin [--dry-run] [--valid-only]`.
+
+Without `--dry-run` the file is imported in one pass: the commit checks every row."""
 
 from __future__ import annotations
 
@@ -49,26 +51,39 @@ class Command(BaseCommand):
                 file_name=path.name,
                 data=path.read_bytes(),
             )
-            batch = import_check(actor=user, batch=batch, on_progress=progress_bar("check "))
-            self._report("checked", batch.check_counts, batch)
-            if not options["dry_run"]:
+            if options["dry_run"]:
+                batch = import_check(actor=user, batch=batch, on_progress=progress_bar("check "))
+                self._report("checked", batch.check_counts, batch)
+            else:
+                # One pass: the commit checks every row as the dry run would, and keeps what
+                # it found when it refuses the file.
                 mode = (
                     ImportBatch.Mode.VALID_ONLY
                     if options["valid_only"]
                     else ImportBatch.Mode.ALL_OR_NOTHING
                 )
-                batch = import_commit(
-                    actor=user, batch=batch, mode=mode, on_progress=progress_bar("import")
-                )
+                try:
+                    batch = import_commit(
+                        actor=user, batch=batch, mode=mode, on_progress=progress_bar("import")
+                    )
+                except ApplicationError:
+                    if batch.check_counts:  # refused for its errors: what the commit found
+                        self._report("refused", batch.check_counts, batch)
+                        self._write_errors(batch, options["errors"])
+                    raise
                 self._report("imported", batch.commit_counts, batch)
         except ApplicationError as error:
             raise CommandError(f"{error.render('zh-hans')} / {error.render('en')}") from None
-        if options["errors"] and batch.error_file_path:
-            from django.core.files.storage import default_storage
+        self._write_errors(batch, options["errors"])
 
-            with default_storage.open(batch.error_file_path, "rb") as source:
-                options["errors"].write_bytes(source.read())
-            self.stdout.write(f"error workbook written to {options['errors']}")
+    def _write_errors(self, batch: ImportBatch, target: Path | None) -> None:
+        if target is None or not batch.error_file_path:
+            return
+        from django.core.files.storage import default_storage
+
+        with default_storage.open(batch.error_file_path, "rb") as source:
+            target.write_bytes(source.read())
+        self.stdout.write(f"error workbook written to {target}")
 
     def _report(self, what: str, counts: dict[str, int], batch: ImportBatch) -> None:
         self.stdout.write(
