@@ -13,10 +13,11 @@ The file has no errors and no person twice, so the all-or-nothing commit takes e
 Contenders, one after the other on the same database, each starting from no people of the
 benchmark's county:
 
-* **Jinguo, csv** and **Jinguo, xlsx**: what `jinguo import FILE --type people` does
-  (`import_upload`, the full dry run `import_check`, then `import_commit` all-or-nothing), in a
-  child process, so that its peak resident memory (`ru_maxrss`) is its own. Uploads are stored
-  on disk (FileSystemStorage), as in production.
+* **Jinguo, csv** and **Jinguo, xlsx**: what the web page's flow does (`import_upload`, the
+  full dry run `import_check`, then `import_commit` all-or-nothing; `jinguo import` skips the
+  dry run), timed phase by phase, in a child process, so that its peak memory is its own (the
+  sum of the PSS of that process and its reading child, sampled; `MemoryWatch`). Uploads are
+  stored on disk (FileSystemStorage), as in production.
 * **raw COPY**: the rows the csv import wrote (people, consents, audit entries, import items:
   already validated, encrypted and hashed) copied back with PostgreSQL's COPY into tables of
   the same definition, indexes and foreign keys (`CREATE TABLE … (LIKE … INCLUDING ALL)` in a
@@ -341,7 +342,7 @@ def _cpu_seconds() -> tuple[float, float | None]:
 
 
 def child_jinguo(arguments: dict[str, Any]) -> dict[str, Any]:
-    """`jinguo import FILE --type people`, timed phase by phase."""
+    """Upload, dry run and commit of a people file, timed phase by phase."""
     from django.core.files.storage import storages
     from django.test.utils import override_settings
 

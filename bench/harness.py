@@ -162,7 +162,10 @@ def print_table(rows: Sequence[Row | GoalRow | RateRow], *, database: str) -> No
             print(f"{line}  {goal.note}" if goal.note else line)
     if rates:
         print(f"\nJinguo throughput on {database}: rows per second, one run each")
-        print("relative = this contender's rows/s ÷ the named one's; peak = peak resident memory")
+        print(
+            "relative = this contender's rows/s ÷ the named one's; peak = peak memory (PSS of "
+            "the process and its children where Linux tells it, else peak resident memory)"
+        )
         header = f"{'benchmark':28} {'contender':52} {'rows':>9} {'s':>8} {'rows/s':>9} "
         header += f"{'peak MB':>8}  relative"
         print(header)
