@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from jinguo.accounts.models import User
+from jinguo.imports.management.progress import progress_bar
 from jinguo.imports.models import ImportBatch
 from jinguo.imports.tests.test_services import csv_bytes, number, rows_for
 from jinguo.people.models import Person
@@ -135,3 +136,16 @@ def test_a_missing_file_is_named_in_both_languages(
 ) -> None:
     with pytest.raises(CommandError, match=r"找不到文件 .* / no file"):
         run(tmp_path / "nowhere.csv", tree, village_director)
+
+
+def test_the_progress_bar_ends_once(capsys: pytest.CaptureFixture[str]) -> None:
+    draw = progress_bar("import")
+
+    draw(1, 2)
+    draw(2, 2)
+    draw(2, 2)  # the engine reports the end after the last chunk
+
+    drawn = capsys.readouterr().err
+    assert drawn.count("\n") == 1
+    assert drawn.count("2/2") == 1
+    assert drawn.endswith("import [" + "#" * 30 + "] 2/2\n")
