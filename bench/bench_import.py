@@ -377,7 +377,9 @@ def child_jinguo(arguments: dict[str, Any]) -> dict[str, Any]:
             phases[phase] = {
                 "seconds": time.perf_counter() - started,
                 "cpu": own_after - own,
-                "server_cpu": None if server is None else server_after - server,  # type: ignore[operator]
+                "server_cpu": (
+                    None if server is None or server_after is None else server_after - server
+                ),
             }
             return out
 
