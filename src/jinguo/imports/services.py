@@ -72,7 +72,6 @@ ALREADY_IMPORTED = _(
 MISSING_COLUMNS = _("The sheet has no column for: %(columns)s. Download the template to see them.")
 NO_HEADER = _("No header row was found in the first %(rows)d rows of the sheet.")
 REQUIRED = _("This value is required.")
-NOT_CHECKED = _("Check the file before importing it.")
 NOT_COMMITTABLE = _("This import is %(status)s; it cannot be imported now.")
 HAS_ERRORS = _(
     "%(errors)d rows have errors: correct them, or choose to import only the valid rows."
