@@ -55,7 +55,7 @@ from jinguo.activities.services import (
     activity_update,
     counts_set,
 )
-from jinguo.core.errors import ApplicationError, refuse
+from jinguo.core.errors import refuse
 from jinguo.imports.columns import Column, Kind
 from jinguo.imports.lookups import programme_by_name
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome, register
@@ -439,13 +439,6 @@ def _update(ctx: ImportContext, activity: Activity, given: _Given) -> Applied:
     return Applied(Outcome.UPDATED, activity, before)
 
 
-def _in_sheet(error: ApplicationError) -> ApplicationError:
-    """A refusal of the activities services, pointed at the column it is about."""
-    if error.field in FIELD_TO_COLUMN:
-        error.field = FIELD_TO_COLUMN[error.field]
-    return error
-
-
 def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
     given = _given(ctx, values)
     recorded = _recorded(ctx, given)
@@ -469,8 +462,6 @@ def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
             outcome=given.texts.get("outcome", ""),
             counts=given.counts,
         )
-    except ApplicationError as error:
-        raise _in_sheet(error) from None
     except (PermissionDenied, Http404):
         owner = recorded.owner.name if recorded is not None else ctx.unit.name
         raise refuse(NO_EDIT, "no_edit", "title", title=given.title, owner=owner) from None
@@ -520,5 +511,6 @@ ACTIVITIES = register(
         undo_created=undo_created,
         undo_updated=undo_updated,
         model=Activity,
+        service_fields=FIELD_TO_COLUMN,
     )
 )

@@ -24,7 +24,7 @@ from jinguo.activities.choices import Headcount
 from jinguo.activities.models import Activity, Attendance
 from jinguo.activities.selectors import activity_list
 from jinguo.activities.services import activity_days, attendance_add, attendance_remove
-from jinguo.core.errors import ApplicationError
+from jinguo.core.errors import ApplicationError, refuse
 from jinguo.core.masking import mask_phone
 from jinguo.imports.columns import Column, Kind
 from jinguo.imports.lookups import id_number_column, people_seen, person_by_id_number
@@ -103,10 +103,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _refuse(message: Any, code: str, field: str, **params: Any) -> ApplicationError:
-    return ApplicationError(message, code=code, field=field, params=params)
-
-
 def _activity(ctx: ImportContext, title: str, start: dt.date) -> Activity:
     """The one activity with this title starting on this day that the uploader sees, recorded
     or held inside the upload unit (looked up once per import)."""
@@ -119,12 +115,12 @@ def _activity(ctx: ImportContext, title: str, start: dt.date) -> Activity:
     found = cache[key]
     params = {"title": title, "date": start.isoformat(), "unit": ctx.unit.name}
     if not found:
-        raise _refuse(UNKNOWN_ACTIVITY, "unknown_activity", "activity", **params)
+        raise refuse(UNKNOWN_ACTIVITY, "unknown_activity", "activity", **params)
     if len(found) > 1:
-        raise _refuse(AMBIGUOUS_ACTIVITY, "ambiguous_activity", "activity", **params)
+        raise refuse(AMBIGUOUS_ACTIVITY, "ambiguous_activity", "activity", **params)
     activity = found[0]
     if activity.headcount != Headcount.ATTENDANCE:
-        raise _refuse(
+        raise refuse(
             NOT_A_SHEET,
             "wrong_headcount",
             "activity",
@@ -133,7 +129,7 @@ def _activity(ctx: ImportContext, title: str, start: dt.date) -> Activity:
         )
     editors = [unit for unit in (activity.owner, activity.place) if unit is not None]
     if not any(access.can(ctx.actor, Perm.EDIT, unit) for unit in editors):
-        raise _refuse(NO_EDIT, "no_edit", "activity", title=title)
+        raise refuse(NO_EDIT, "no_edit", "activity", title=title)
     return activity
 
 
@@ -145,15 +141,15 @@ def _person(ctx: ImportContext, values: dict[str, Any]) -> Person:
         return person_by_id_number(ctx, str(number), "id_number")
     name, phone = values.get("name"), values.get("phone")
     if not name or not phone:
-        raise _refuse(NO_PERSON, "no_person", "id_number")
+        raise refuse(NO_PERSON, "no_person", "id_number")
     digits = normalise_phone(str(phone))
     params = {"name": name, "phone": mask_phone(digits)}
     named = people_seen(ctx).filter(name=name, phone_index=phone_index(digits))
     matches = list(named.select_related("residence")[:2])
     if not matches:
-        raise _refuse(UNKNOWN_NAME, "unknown_person", "name", **params)
+        raise refuse(UNKNOWN_NAME, "unknown_person", "name", **params)
     if len(matches) > 1:
-        raise _refuse(AMBIGUOUS_NAME, "ambiguous_person", "name", **params)
+        raise refuse(AMBIGUOUS_NAME, "ambiguous_person", "name", **params)
     return matches[0]
 
 
@@ -163,7 +159,7 @@ def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
     first, last = activity_days(activity)
     day: dt.date = values.get("day") or first
     if not first <= day <= last:
-        raise _refuse(
+        raise refuse(
             NOT_ON_DAY,
             "not_on_day",
             "day",
@@ -178,7 +174,7 @@ def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
     try:
         attendance = attendance_add(actor=ctx.actor, activity=activity, person=person, day=day)
     except (PermissionDenied, Http404):
-        raise _refuse(NO_EDIT, "no_edit", "activity", title=activity.title) from None
+        raise refuse(NO_EDIT, "no_edit", "activity", title=activity.title) from None
     except ApplicationError as error:
         # The services name their own fields ("person", "day"): point at this sheet's cells.
         field = error.field if error.field in ("day",) else "activity"

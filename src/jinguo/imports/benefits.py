@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jinguo.core.errors import ApplicationError, refuse
+from jinguo.core.errors import refuse
 from jinguo.imports.columns import GOODS_MEASURE, GOODS_QUANTITY, Column, Kind
 from jinguo.imports.lookups import id_number_column, person_by_id_number, programme_by_name
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome, register
@@ -207,13 +207,6 @@ def _recorded(programme: Programme, d: Delivery) -> Benefit | None:
     )
 
 
-def _in_sheet(error: ApplicationError) -> ApplicationError:
-    """A refusal of the programmes services, pointed at the column it is about."""
-    if error.field in FIELD_TO_COLUMN:
-        error.field = FIELD_TO_COLUMN[error.field]
-    return error
-
-
 def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
     programme = programme_by_name(ctx, str(values["programme"]))
     delivery = _delivery(ctx, programme, values)
@@ -222,8 +215,6 @@ def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
         return Applied(Outcome.UNCHANGED, recorded)
     try:
         benefit = benefit_deliver(actor=ctx.actor, programme=programme, delivery=delivery)
-    except ApplicationError as error:
-        raise _in_sheet(error) from None
     except PermissionDenied:
         raise refuse(
             NO_PERMISSION, "permission_denied", "person", name=delivery.person.name
@@ -239,5 +230,6 @@ BENEFITS = register(
         apply=apply,
         no_undo=NOT_UNDOABLE,
         model=Benefit,
+        service_fields=FIELD_TO_COLUMN,
     )
 )

@@ -21,7 +21,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from jinguo.core.errors import ApplicationError, refuse
+from jinguo.core.errors import refuse
 from jinguo.imports.columns import Column, Kind
 from jinguo.imports.lookups import id_number_column, person_by_id_number
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome, register
@@ -77,13 +77,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _in_sheet(error: ApplicationError) -> ApplicationError:
-    """A refusal of the people services, pointed at the column it is about."""
-    if error.field in FIELD_TO_COLUMN:
-        error.field = FIELD_TO_COLUMN[error.field]
-    return error
-
-
 def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
     person = person_by_id_number(ctx, str(values["id_number"]), "id_number", in_unit=True)
     category = Category(str(values["category"]))
@@ -102,8 +95,6 @@ def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
             start=start,
             end=values.get("end"),
         )
-    except ApplicationError as error:
-        raise _in_sheet(error) from None
     except PermissionDenied:
         raise refuse(NO_PERMISSION, "permission_denied", "id_number", name=person.name) from None
     return Applied(Outcome.NEW, period)
@@ -117,5 +108,6 @@ CATEGORIES = register(
         apply=apply,
         no_undo=NOT_UNDOABLE,
         model=CategoryPeriod,
+        service_fields=FIELD_TO_COLUMN,
     )
 )

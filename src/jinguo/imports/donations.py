@@ -39,7 +39,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jinguo.core.errors import ApplicationError, refuse
+from jinguo.core.errors import refuse
 from jinguo.donations import selectors
 from jinguo.donations.choices import Channel, Condition, DonorKind, GiftKind, GoodsCategory
 from jinguo.donations.models import Campaign, CharityPlace, Donation, Donor
@@ -360,13 +360,6 @@ def _recorded(ctx: ImportContext, gift: _Gift, on: Any, donor: Donor | None) -> 
     return None
 
 
-def _in_sheet(error: ApplicationError) -> ApplicationError:
-    """A refusal of the donations services, pointed at the column it is about."""
-    if error.field in FIELD_TO_COLUMN:
-        error.field = FIELD_TO_COLUMN[error.field]
-    return error
-
-
 def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
     gift = _gift(ctx, values)
     on = values["received_on"]
@@ -390,8 +383,6 @@ def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
             condition=str(values.get("condition") or ""),
             note=_text(values, "note"),
         )
-    except ApplicationError as error:
-        raise _in_sheet(error) from None
     except (PermissionDenied, Http404):
         if gift.kind == GiftKind.GOODS:
             place = gift.place or (gift.campaign.place if gift.campaign else None)
@@ -419,5 +410,6 @@ DONATIONS = register(
         apply=apply,
         no_undo=NOT_UNDOABLE,
         model=Donation,
+        service_fields=FIELD_TO_COLUMN,
     )
 )

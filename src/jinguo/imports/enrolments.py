@@ -205,11 +205,10 @@ def _text(values: dict[str, Any], key: str) -> str:
 
 
 def _in_sheet(error: ApplicationError, values: dict[str, Any]) -> ApplicationError:
-    """A refusal of the programmes services, pointed at the column it is about."""
+    """A refusal about the round, when the sheet names none, is about the date applied (the
+    round was the one covering it); other fields go to their columns by `service_fields`."""
     if error.field == "cycle" and not _text(values, "cycle"):
-        error.field = "applied_on"  # the round was the one covering the date applied
-    elif error.field in FIELD_TO_COLUMN:
-        error.field = FIELD_TO_COLUMN[error.field]
+        error.field = "applied_on"
     return error
 
 
@@ -291,5 +290,6 @@ ENROLMENTS = register(
         apply=apply,
         no_undo=NOT_UNDOABLE,
         model=Enrolment,
+        service_fields=FIELD_TO_COLUMN,
     )
 )

@@ -29,7 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from jinguo.core.errors import ApplicationError, refuse
+from jinguo.core.errors import refuse
 from jinguo.core.masking import mask_id_number
 from jinguo.imports.columns import Column, Kind
 from jinguo.imports.lookups import ID_SYNONYMS, person_by_id_number
@@ -115,13 +115,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _in_sheet(error: ApplicationError) -> ApplicationError:
-    """A refusal of the people services, pointed at the column it is about."""
-    if error.field in FIELD_TO_COLUMN:
-        error.field = FIELD_TO_COLUMN[error.field]
-    return error
-
-
 def _current(person: Person) -> Membership | None:
     return (
         Membership.objects.filter(person=person, end__isnull=True)
@@ -144,8 +137,6 @@ def _create(ctx: ImportContext, head: Person, start: dt.date) -> Household:
     """A new household headed by `head` from `start`."""
     try:
         return household_create(actor=ctx.actor, head=head, on=start)
-    except ApplicationError as error:
-        raise _in_sheet(error) from None
     except (PermissionDenied, Http404):
         raise refuse(NO_PERMISSION, "permission_denied", "head_id", name=head.name) from None
 
@@ -198,8 +189,6 @@ def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
         membership = household_add_member(
             actor=ctx.actor, household=household, person=member, relation=relation, on=start
         )
-    except ApplicationError as error:
-        raise _in_sheet(error) from None
     except (PermissionDenied, Http404):
         raise refuse(NO_PERMISSION, "permission_denied", "id_number", name=member.name) from None
     return Applied(Outcome.NEW, membership)
@@ -213,5 +202,6 @@ HOUSEHOLDS = register(
         apply=apply,
         no_undo=NOT_UNDOABLE,
         model=Membership,
+        service_fields=FIELD_TO_COLUMN,
     )
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -144,10 +144,19 @@ class ImportType:
     no_undo: Promise | None = None
     # Optional: a chunk of rows at once; one outcome per row, in order (see the module doc).
     apply_many: Callable[[ImportContext, Sequence[Row]], list[RowOutcome]] | None = None
+    # The column a refusal is about, by the name the registry's services give the field where
+    # it is not the column's key (None: the row as a whole).
+    service_fields: Mapping[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if (self.undo_created is None or self.undo_updated is None) and self.no_undo is None:
             raise ValueError(f"import type {self.key}: give undo functions or say why not")
+
+    def column_of(self, field_name: str | None) -> str | None:
+        """The key of the column a refusal naming `field_name` is about."""
+        if field_name is None:
+            return None
+        return self.service_fields.get(field_name, field_name)
 
 
 def apply_row(import_type: ImportType, ctx: ImportContext, row: Row) -> Applied:

@@ -335,7 +335,7 @@ def _run_chunk(
             continue
         outcome = outcome_of[parsed.number]
         if isinstance(outcome, ApplicationError):
-            column = _header_of(import_type, outcome.field)
+            column = _header_of(import_type, import_type.column_of(outcome.field))
             result.reject(parsed.raw, [RowError(parsed.number, column, str(outcome))])
             continue
         result.counts[outcome.outcome.value] += 1

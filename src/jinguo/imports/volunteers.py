@@ -56,7 +56,7 @@ from jinguo.activities.choices import VolunteerRole
 from jinguo.activities.models import ServiceRecord, Volunteer, VolunteerTeam
 from jinguo.activities.selectors import team_list, volunteer_list
 from jinguo.activities.services import service_record, volunteer_add
-from jinguo.core.errors import ApplicationError, refuse
+from jinguo.core.errors import refuse
 from jinguo.imports.columns import Column, Kind
 from jinguo.imports.lookups import id_number_column, person_by_id_number
 from jinguo.imports.registry import Applied, ImportContext, ImportType, Outcome, register
@@ -94,7 +94,7 @@ ROSTER_NOT_UNDOABLE = _(
 
 # Where a refusal of the activities services belongs in the sheet: their field names that are
 # not column keys of this import type.
-FIELD_TO_COLUMN = {"person": "id_number", "volunteer": "id_number", "team": "team"}
+FIELD_TO_COLUMN = {"person": "id_number", "volunteer": "id_number"}
 
 # The team and the volunteer, as both import types name them.
 TEAM_COLUMN = Column(
@@ -205,13 +205,6 @@ def _volunteer(ctx: ImportContext, team: VolunteerTeam, person: Person, on: dt.d
     return memberships[0]
 
 
-def _in_sheet(error: ApplicationError) -> ApplicationError:
-    """A refusal of the activities services, pointed at the column it is about."""
-    if error.field in FIELD_TO_COLUMN:
-        error.field = FIELD_TO_COLUMN[error.field]
-    return error
-
-
 def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
     team = _team(ctx, str(values["team"]))
     person = person_by_id_number(ctx, str(values["id_number"]), "id_number")
@@ -236,8 +229,6 @@ def apply(ctx: ImportContext, values: dict[str, Any]) -> Applied:
         record = service_record(
             actor=ctx.actor, volunteer=volunteer, on=on, hours=hours, description=description
         )
-    except ApplicationError as error:
-        raise _in_sheet(error) from None
     except (PermissionDenied, Http404):
         raise refuse(NO_PERMISSION, "permission_denied", "team", team=team.unit.name) from None
     return Applied(Outcome.NEW, record)
@@ -251,6 +242,7 @@ SERVICE_HOURS = register(
         apply=apply,
         no_undo=NOT_UNDOABLE,
         model=ServiceRecord,
+        service_fields=FIELD_TO_COLUMN,
     )
 )
 
@@ -325,8 +317,6 @@ def apply_volunteer(ctx: ImportContext, values: dict[str, Any]) -> Applied:
             start=start,
             role=role or VolunteerRole.MEMBER,
         )
-    except ApplicationError as error:
-        raise _in_sheet(error) from None
     except (PermissionDenied, Http404):
         raise refuse(
             NO_ROSTER_PERMISSION, "permission_denied", "team", team=team.unit.name
@@ -342,5 +332,6 @@ VOLUNTEERS = register(
         apply=apply_volunteer,
         no_undo=ROSTER_NOT_UNDOABLE,
         model=Volunteer,
+        service_fields=FIELD_TO_COLUMN,
     )
 )
