@@ -8,6 +8,10 @@ import io
 from collections.abc import Sequence
 from typing import Protocol
 
+from django.test import Client
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
 from jinguo.accounts.models import User
 from jinguo.activities import services
 from jinguo.activities.choices import TeamFocus
@@ -51,6 +55,20 @@ def commit(
     user: User, batch: ImportBatch, mode: str = ImportBatch.Mode.ALL_OR_NOTHING
 ) -> ImportBatch:
     return import_commit(actor=user, batch=batch, mode=mode)
+
+
+def template_header(client: Client, kind: str) -> list[object]:
+    """The first row of the import type's template, after checking that the import page links
+    the template and that it downloads."""
+    index = client.get(reverse("import_index"))
+    assert index.status_code == 200
+    assert reverse("import_template", args=[kind]) in index.content.decode()
+    response = client.get(reverse("import_template", args=[kind]))
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return list(
+        CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()[0]
+    )
 
 
 def errors_by_row(batch: ImportBatch) -> dict[int, tuple[str, str]]:

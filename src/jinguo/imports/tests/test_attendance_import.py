@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from functools import partial
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from django.utils import translation
-from python_calamine import CalamineWorkbook
 
 import jinguo.imports.attendance  # noqa: F401 - registers the attendance import type
 from jinguo.accounts.models import User
@@ -68,14 +65,7 @@ def test_the_type_is_registered_and_the_template_has_the_headers(
     assert registry.get("attendance") is not None
     client.force_login(village_director)
 
-    index = client.get(reverse("import_index"))
-    assert index.status_code == 200
-    assert reverse("import_template", args=["attendance"]) in index.content.decode()
-
-    response = client.get(reverse("import_template", args=["attendance"]))
-    assert response.status_code == 200
-    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    header = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()[0]
+    header = helpers.template_header(client, "attendance")
     with translation.override("zh-hans"):
         expected = [str(column.header) for column in COLUMNS]
     assert [str(cell).rstrip("*").strip() for cell in header] == expected

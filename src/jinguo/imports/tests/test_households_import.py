@@ -10,7 +10,6 @@ from functools import partial
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 from python_calamine import CalamineWorkbook
 
@@ -129,13 +128,7 @@ def test_the_type_is_registered_with_a_template_and_a_dropdown() -> None:
 
 def test_the_template_is_offered_on_the_import_page(client: Client, village_director: User) -> None:
     client.force_login(village_director)
-    index = client.get(reverse("import_index"))
-    assert index.status_code == 200
-    assert reverse("import_template", args=["households"]) in index.content.decode()
-    response = client.get(reverse("import_template", args=["households"]))
-    assert response.status_code == 200
-    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    first = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()[0]
+    first = helpers.template_header(client, "households")
     with translation.override("zh-hans"):
         expected = [str(column.header) for column in COLUMNS]
     assert [strip_required_mark(str(cell)) for cell in first] == expected

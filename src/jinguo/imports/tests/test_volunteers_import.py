@@ -10,7 +10,6 @@ from functools import partial
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 from python_calamine import CalamineWorkbook
 
@@ -90,14 +89,7 @@ def test_the_type_is_registered_with_its_template(client: Client, township_chair
     assert VOLUNTEERS.model is Volunteer
     client.force_login(township_chair)
 
-    index = client.get(reverse("import_index"))
-    assert index.status_code == 200
-    assert reverse("import_template", args=["volunteers"]) in index.content.decode()
-
-    response = client.get(reverse("import_template", args=["volunteers"]))
-    assert response.status_code == 200
-    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    header = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()[0]
+    header = helpers.template_header(client, "volunteers")
     with translation.override("zh-hans"):
         expected = [str(column.header) for column in ROSTER_COLUMNS]
     assert [strip_required_mark(str(cell)) for cell in header] == expected
