@@ -155,6 +155,7 @@ def test_record_a_talk_issue_a_code_and_count_a_check_in(site: str, pages: dict[
     staff.locator(".nav-toggle-label").click()
     staff.locator('nav.site-nav a[href="/activities/"]').click()
     staff.locator("#activity-create").click()
+    expect(staff).to_have_url(f"{site}/activities/new/")
     no_horizontal_scroll(staff)
     staff.locator("#id_kind").select_option("talk")
     staff.fill("#id_title", "家庭教育宣讲")

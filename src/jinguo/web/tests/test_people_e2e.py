@@ -88,7 +88,12 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def no_horizontal_scroll(page: Page) -> None:
-    """Nothing on the page is wider than the phone's screen."""
+    """Nothing on the page is wider than the phone's screen.
+
+    The address changes as soon as the next page starts to arrive, before it has a document
+    to measure: wait for the document first.
+    """
+    page.wait_for_load_state("domcontentloaded")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is {width}px wide"
 

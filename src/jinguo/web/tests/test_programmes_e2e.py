@@ -109,6 +109,7 @@ def test_apply_verify_approve_deliver_and_count(site: str, pages: dict[str, Page
     # Only her village's people are found: 李娜 of the next village is not.
     expect(phone.locator("#found li")).to_have_count(1)
     phone.locator("#found li a.btn").click()
+    expect(phone.locator("#apply-submit")).to_be_visible()
     no_horizontal_scroll(phone)
     phone.locator("#apply-submit").click()
     expect(phone).to_have_url(re.compile(r"/enrolments/\d+/$"))
