@@ -70,6 +70,7 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="residents",
         verbose_name=_("village or community of residence"),
+        db_index=False,  # (residence, name) below serves every lookup by residence
     )
     # Distribution key at scale, and the first column of the search indexes below.
     county_code = models.CharField(_("county code"), max_length=6)
@@ -90,6 +91,7 @@ class Person(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,  # the partial index below: only merged records are ever looked up by it
         related_name="merged_people",
         verbose_name=_("merged into"),
     )
@@ -114,6 +116,11 @@ class Person(models.Model):
         ]
         indexes = [
             models.Index(fields=["residence", "name"], name="person_residence_name_idx"),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="person_merged_into_idx",
+            ),
             models.Index(fields=["birth_date"], name="person_birth_idx"),
             models.Index(fields=["phone_index"], name="person_phone_index_idx"),
             models.Index(fields=["phone_tail"], name="person_phone_tail_idx"),
